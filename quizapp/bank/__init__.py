@@ -1,0 +1,1 @@
+"""The question bank: the YAML deck format, its loader and validator, and a parsed-deck cache."""

@@ -1,0 +1,79 @@
+"""A parsed-deck cache keyed on file contents, so start-up cost does not grow with the bank.
+
+Each deck file's validated form is pickled under the hash of its path and bytes. An entry is used
+only if its header matches this code's cache version and quizapp's version exactly and it
+unpickles into the expected types; anything else (stale, truncated, foreign) is ignored and
+rebuilt. Writes go to a temporary file and are renamed into place, so a crash never leaves half
+an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizapp import __version__
+from quizapp.bank.model import LoadedDeck
+from quizapp.bank.problems import Problem
+
+# Bump whenever the model classes change shape: old entries then miss instead of misloading.
+CACHE_VERSION = 1
+_MAGIC = "quizapp-deck-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class DeckEntry:
+    """What loading one file produced: the deck (if any), its problems, each question's line."""
+
+    deck: LoadedDeck | None
+    problems: tuple[Problem, ...]
+    question_lines: tuple[int, ...] = ()
+
+
+def cache_key(path: str, raw: bytes, user: bool) -> str:
+    """The entry name for a file: its path, its bytes and whether it is a user deck."""
+    digest = hashlib.blake2b(raw, digest_size=20)
+    digest.update(f"\0{path}\0{user}".encode())
+    return digest.hexdigest()
+
+
+class DeckCache:
+    """Entries under one folder; a missing or unwritable folder just means no caching."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get(self, key: str) -> DeckEntry | None:
+        if self.folder is None:
+            return None
+        try:
+            with (self.folder / f"{key}.pickle").open("rb") as fh:
+                header = pickle.load(fh)
+                if header != (_MAGIC, CACHE_VERSION, __version__):
+                    return None
+                entry = pickle.load(fh)
+        except Exception:
+            return None
+        if not isinstance(entry, DeckEntry) or not isinstance(entry.problems, tuple):
+            return None
+        if entry.deck is not None and not isinstance(entry.deck, LoadedDeck):
+            return None
+        return entry
+
+    def put(self, key: str, entry: DeckEntry) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((_MAGIC, CACHE_VERSION, __version__), fh, protocol=5)
+                pickle.dump(entry, fh, protocol=5)
+            Path(tmp).replace(self.folder / f"{key}.pickle")
+        except OSError:
+            # A read-only or full cache folder costs speed, never correctness.
+            return

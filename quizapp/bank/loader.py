@@ -1,0 +1,148 @@
+"""Loading the whole bank: the shipped decks, then the user's folders, checked as one.
+
+A problem in one file never stops another from loading; ids must be unique across every file,
+and the first file to claim an id keeps it (shipped decks load first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.bank.cache import DeckCache, DeckEntry, cache_key
+from quizapp.bank.model import LoadedDeck, Question
+from quizapp.bank.problems import Problem
+from quizapp.bank.validation import validate_deck
+from quizapp.bank.yamlsource import decode_text, parse_yaml, read_bytes
+
+DECK_SUFFIXES = (".yaml", ".yml")
+# The shipped bank lives beside the package in a source checkout (`pip install -e .`).
+SHIPPED_BANK = Path(__file__).resolve().parents[2] / "questions"
+DRILLS_FOLDER = "drills"
+
+
+@dataclass(slots=True)
+class Bank:
+    """Every loaded deck, each question by id, and every problem met on the way."""
+
+    decks: list[LoadedDeck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    by_id: dict[str, Question] = field(default_factory=dict)
+    deck_of: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for deck in self.decks for q in deck.questions]
+
+    def deck(self, deck_id: str) -> LoadedDeck | None:
+        return next((d for d in self.decks if d.deck_id == deck_id), None)
+
+    def broken_files(self) -> list[str]:
+        """Files with at least one problem, in the order met."""
+        return list(dict.fromkeys(p.path for p in self.problems))
+
+
+def deck_files(root: Path) -> Iterator[Path]:
+    """Deck files under `root` (a file or a folder), sorted, skipping the drills folder."""
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        if path.suffix in DECK_SUFFIXES and path.is_file():
+            if DRILLS_FOLDER in path.relative_to(root).parts[:-1]:
+                continue
+            yield path
+
+
+def load_deck_file(path: Path, *, user: bool, cache: DeckCache | None = None) -> DeckEntry:
+    """One file's deck and problems, from the cache when its bytes are unchanged."""
+    name = str(path)
+    raw, problems = read_bytes(path)
+    if raw is None:
+        return DeckEntry(None, tuple(problems))
+    key = cache_key(name, raw, user)
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return hit
+    entry = _parse_entry(raw, name, path.stem, user)
+    if cache is not None:
+        cache.put(key, entry)
+    return entry
+
+
+def _parse_entry(raw: bytes, name: str, deck_id: str, user: bool) -> DeckEntry:
+    text, problems = decode_text(raw, name)
+    if text is None:
+        return DeckEntry(None, tuple(problems))
+    doc, problems = parse_yaml(text, name)
+    if doc is None:
+        return DeckEntry(None, tuple(problems))
+    deck, problems, lines = validate_deck(doc, name, deck_id, user=user)
+    return DeckEntry(deck, tuple(problems), lines)
+
+
+def load_bank(
+    roots: Iterable[Path] = (),
+    *,
+    shipped: bool = True,
+    cache: DeckCache | None = None,
+) -> Bank:
+    """The shipped bank (unless `shipped` is False) and every deck under `roots`."""
+    sources: list[tuple[Path, bool]] = []
+    if shipped:
+        sources.append((SHIPPED_BANK, False))
+    sources.extend((Path(r), True) for r in roots)
+    bank = Bank()
+    first_seen: dict[str, tuple[str, int]] = {}
+    deck_paths: dict[str, str] = {}
+    for root, user in sources:
+        if not root.exists():
+            bank.problems.append(
+                Problem(str(root), 1, "no such file or folder; check the path given to --bank")
+            )
+            continue
+        for path in deck_files(root):
+            entry = load_deck_file(path, user=user, cache=cache)
+            bank.problems.extend(entry.problems)
+            if entry.deck is not None:
+                _add_deck(bank, entry, first_seen, deck_paths)
+    return bank
+
+
+def _add_deck(
+    bank: Bank,
+    entry: DeckEntry,
+    first_seen: dict[str, tuple[str, int]],
+    deck_paths: dict[str, str],
+) -> None:
+    deck = entry.deck
+    assert deck is not None
+    deck_id = deck.deck_id
+    if deck_id in deck_paths:
+        # Two folders with a deck of the same file name: keep both, tell them apart by folder.
+        deck_id = f"{Path(deck.path).parent.name}/{deck.deck_id}"
+    deck_paths[deck_id] = deck.path
+    kept: list[Question] = []
+    for q, line in zip(deck.questions, entry.question_lines, strict=True):
+        if q.id in first_seen:
+            where, first_line = first_seen[q.id]
+            msg = (
+                f"duplicate id '{q.id}' (first at {where}:{first_line}); ids are unique "
+                "across the bank and progress is keyed on them: rename this one"
+            )
+            bank.problems.append(Problem(deck.path, line, msg))
+            continue
+        first_seen[q.id] = (deck.path, line)
+        bank.by_id[q.id] = q
+        bank.deck_of[q.id] = deck_id
+        kept.append(q)
+    bank.decks.append(
+        LoadedDeck(
+            deck_id=deck_id,
+            path=deck.path,
+            title=deck.title,
+            description=deck.description,
+            questions=tuple(kept),
+            user=deck.user,
+        )
+    )

@@ -1,0 +1,60 @@
+"""The `quizapp` command: the TUI by default, and subcommands that do everything without it.
+
+Each subcommand is a thin shell over the same functions the TUI calls; each family of them lives
+in its own module here with a `register(subparsers)` function. Heavy imports (pydantic,
+torch, textual) happen inside the subcommand that needs them, so `quizapp --help` stays instant.
+Exit status: 0 success, 1 a problem with the user's input (reported), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from quizapp import __version__
+from quizapp.cli import bank_commands
+from quizapp.cli.common import EXIT_OK, Handler
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="Interview prep for ML engineers: quizzes and from-scratch layer drills.",
+    )
+    parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="progress, workspace and settings (default: per user)"
+    )
+    parser.add_argument(
+        "--bank",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also load the decks in DIR (repeatable; added to `banks` in config.toml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for module in (bank_commands,):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `quizapp` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        print("The TUI is not built yet; see `quizapp --help` for the commands.", file=sys.stderr)
+        return EXIT_OK
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""`quizapp validate` and `quizapp schema`: checking decks and describing their format."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from quizapp.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_command
+
+
+def register(sub: Any) -> None:
+    validate = add_command(
+        sub, "validate", cmd_validate, "check decks and drills; prints FILE:LINE: message each"
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    add_command(sub, "schema", cmd_schema, "print the JSON Schema of a deck file")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the given paths, or the shipped bank and the user's `--bank` folders."""
+    from quizapp.bank.loader import load_bank
+
+    if args.paths:
+        missing = [p for p in args.paths if not Path(p).exists()]
+        if missing:
+            print(
+                f"quizapp validate: no such file or folder: {', '.join(missing)}", file=sys.stderr
+            )
+            return EXIT_USAGE
+        bank = load_bank([Path(p) for p in args.paths], shipped=False)
+    else:
+        bank = load_bank([Path(p) for p in args.bank])
+    for problem in bank.problems:
+        print(problem)
+    n_questions = sum(len(d.questions) for d in bank.decks)
+    if bank.problems:
+        files = len(bank.broken_files())
+        print(
+            f"{len(bank.problems)} problem(s) in {files} file(s); "
+            f"{n_questions} valid question(s) in {len(bank.decks)} deck(s)",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    print(f"OK: {n_questions} questions in {len(bank.decks)} decks")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the deck JSON Schema."""
+    from quizapp.bank.schema import deck_schema
+
+    print(json.dumps(deck_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK

@@ -1,0 +1,69 @@
+"""Where quizapp keeps its files, and the user's settings file.
+
+The data folder comes from `--data-dir`, else `QUIZAPP_DATA_DIR`, else the platform's user data
+folder. Settings live in `config.toml` there; a broken settings file is reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.bank.problems import Problem
+
+APP_NAME = "quizapp"
+CONFIG_FILE = "config.toml"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder for progress, workspace, cache and settings (not created here)."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("QUIZAPP_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # deferred: only needed when no folder is given
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(slots=True)
+class Settings:
+    """The user's settings; every field has a default so an empty file is valid."""
+
+    banks: list[Path] = field(default_factory=list)
+    language: str = "en"
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_settings(folder: Path) -> Settings:
+    """Settings from `folder/config.toml`; problems are recorded on the result, not raised."""
+    path = folder / CONFIG_FILE
+    settings = Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return settings
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        settings.problems.append(Problem(str(path), _toml_line(exc), f"settings ignored: {exc}"))
+        return settings
+    banks = raw.get("banks", [])
+    if isinstance(banks, list) and all(isinstance(b, str) for b in banks):
+        settings.banks = [(folder / Path(b).expanduser()) for b in banks]
+    else:
+        settings.problems.append(
+            Problem(str(path), 1, 'banks must be a list of folder paths, e.g. banks = ["~/decks"]')
+        )
+    language = raw.get("language", "en")
+    if language in ("en", "zh"):
+        settings.language = language
+    else:
+        settings.problems.append(Problem(str(path), 1, 'language must be "en" or "zh"'))
+    return settings
+
+
+def _toml_line(exc: Exception) -> int:
+    lineno = getattr(exc, "lineno", None)
+    return lineno if isinstance(lineno, int) else 1
