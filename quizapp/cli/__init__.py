@@ -9,11 +9,11 @@ Exit status: 0 success, 1 a problem with the user's input (reported), 2 usage.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from quizapp import __version__
-from quizapp.cli import bank_commands
+from quizapp.cli import bank_commands, progress_commands
 from quizapp.cli.common import EXIT_OK, Handler
 
 
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for module in (bank_commands,):
+    for module in (bank_commands, progress_commands):
         module.register(sub)
     return parser
 
@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        print("The TUI is not built yet; see `quizapp --help` for the commands.", file=sys.stderr)
+        from quizapp.tui.app import make_app
+
+        make_app(args.data_dir, [Path(b) for b in args.bank]).run()
         return EXIT_OK
     try:
         return handler(args)

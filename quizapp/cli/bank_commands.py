@@ -36,6 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in bank.problems:
         print(problem)
     n_questions = sum(len(d.questions) for d in bank.decks)
+    sys.stdout.flush()
     if bank.problems:
         files = len(bank.broken_files())
         print(

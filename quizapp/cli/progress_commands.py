@@ -1,0 +1,206 @@
+"""`quizapp stats` and `quizapp export`: the self-assessment report from the progress store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quizapp.cli.common import EXIT_OK, EXIT_PROBLEMS, add_command
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizapp.quiz.sessions import ItemInfo
+    from quizapp.store.progress import ProgressStore
+    from quizapp.store.report import Report
+
+EXPORT_FORMATS = ("md", "json")
+BAR_WIDTH = 12
+DAILY_ROWS = 14
+
+
+def register(sub: Any) -> None:
+    stats = add_command(sub, "stats", cmd_stats, "self-assessment report from your progress")
+    stats.add_argument("--json", action="store_true", help="print the report as JSON")
+    export = add_command(
+        sub, "export", cmd_export, "write your full history and report (Markdown or JSON)"
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="md", help="default: md")
+    export.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+def _local_tz() -> tzinfo:
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def _open_store(args: argparse.Namespace) -> ProgressStore:
+    from quizapp.config import data_dir
+    from quizapp.store.progress import ProgressStore
+
+    store = ProgressStore.open(data_dir(args.data_dir))
+    for notice in store.notices:
+        print(f"quizapp: {notice.message}", file=sys.stderr)
+    return store
+
+
+def _catalog(args: argparse.Namespace) -> list[ItemInfo]:
+    from quizapp.bank.loader import load_bank
+    from quizapp.config import data_dir, load_settings
+    from quizapp.quiz.sessions import catalog_from_bank
+
+    settings = load_settings(data_dir(args.data_dir))
+    bank = load_bank([*settings.banks, *(Path(p) for p in args.bank)])
+    if bank.problems:
+        print(
+            f"quizapp: {len(bank.problems)} problem(s) in the bank; "
+            "run `quizapp validate` to see them",
+            file=sys.stderr,
+        )
+    return catalog_from_bank(bank)
+
+
+def _report_inputs(args: argparse.Namespace) -> tuple[Report, Any, datetime, tzinfo]:
+    from quizapp.store.report import build_report
+
+    catalog = _catalog(args)
+    with _open_store(args) as store:
+        history = store.history()
+        now = store.now()
+        tz = _local_tz()
+        report = build_report(history, catalog, now=now, tz=tz, scheduler=store.scheduler)
+    return report, history, now, tz
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the report: Rich tables with bars, or JSON with `--json`."""
+    from quizapp.store.errors import StoreError
+    from quizapp.store.report import report_to_dict
+
+    try:
+        report, _history, _now, _tz = _report_inputs(args)
+    except StoreError as exc:
+        print(f"quizapp stats: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.json:
+        print(json.dumps(report_to_dict(report), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from rich.console import Console
+
+    _print_report(Console(), report)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the history and report as Markdown or JSON, to a file or stdout."""
+    from quizapp.store.errors import StoreError
+    from quizapp.store.export import export_json, export_markdown
+
+    try:
+        report, history, now, tz = _report_inputs(args)
+    except StoreError as exc:
+        print(f"quizapp export: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        text = json.dumps(export_json(history, report, now=now), indent=2, ensure_ascii=False)
+        text += "\n"
+    else:
+        text = export_markdown(history, report, tz=tz)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.output).expanduser()
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"quizapp export: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _bar(share: float | None) -> str:
+    if share is None:
+        return "[dim]" + "·" * BAR_WIDTH + "[/]"
+    filled = round(share * BAR_WIDTH)
+    color = "green" if share >= 0.8 else "yellow" if share >= 0.5 else "red"
+    return f"[{color}]{'█' * filled}[/][dim]{'░' * (BAR_WIDTH - filled)}[/]"
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def _print_report(console: Console, report: Report) -> None:
+    from rich.table import Table
+
+    t = report.totals
+    overview = Table(title="Overview", show_header=False)
+    overview.add_column("what")
+    overview.add_column("value")
+    overview.add_row("attempts", f"{t.attempts} ({t.correct} right)")
+    overview.add_row("accuracy", f"{_bar(t.accuracy)} {_pct(t.accuracy)}")
+    overview.add_row("mastery", f"{_bar(t.mastery)} {_pct(t.mastery)} ({t.mastered}/{t.items})")
+    overview.add_row("seen", f"{t.items_seen} of {t.items} items")
+    s = report.streak
+    overview.add_row("streak", f"{s.current} day(s), longest {s.longest}")
+    d = report.due
+    overview.add_row("due", f"{d.today} today, {d.this_week} this week, {d.new} new")
+    dr = report.drills
+    overview.add_row(
+        "drills",
+        f"{dr.passed} passed of {dr.attempted} tried, first-pass {_pct(dr.first_pass_rate)}",
+    )
+    if report.by_mode:
+        overview.add_row("modes", ", ".join(f"{m} {n}" for m, n in report.by_mode.items()))
+    console.print(overview)
+
+    tried_tags = [g for g in report.tags if g.attempts]
+    for title, groups in (("Decks", report.decks), ("Tags tried", tried_tags)):
+        if not groups:
+            continue
+        table = Table(title=title)
+        table.add_column("name", overflow="fold")
+        table.add_column("items", justify="right")
+        table.add_column("attempts", justify="right")
+        table.add_column("accuracy", no_wrap=True)
+        table.add_column("mastery", no_wrap=True)
+        table.add_column("due", justify="right")
+        for g in groups:
+            table.add_row(
+                g.name,
+                str(g.items),
+                str(g.attempts),
+                f"{_bar(g.accuracy)} {_pct(g.accuracy)}",
+                f"{_bar(g.mastery)} {_pct(g.mastery)}",
+                str(g.due_today),
+            )
+        console.print(table)
+    untried = len(report.tags) - len(tried_tags)
+    if untried:
+        console.print(f"[dim]{untried} tag(s) not tried yet (all are in --json).[/]")
+
+    if report.weakest:
+        weak = Table(title="Weakest topics")
+        weak.add_column("tag", overflow="fold")
+        weak.add_column("accuracy", no_wrap=True)
+        weak.add_column("review", overflow="fold")
+        for w in report.weakest:
+            weak.add_row(w.tag, f"{_bar(w.accuracy)} {_pct(w.accuracy)}", "\n".join(w.review_ids))
+        console.print(weak)
+
+    if report.daily:
+        daily = Table(title="Accuracy by day")
+        daily.add_column("day")
+        daily.add_column("attempts", justify="right")
+        daily.add_column("accuracy", no_wrap=True)
+        for day in report.daily[-DAILY_ROWS:]:
+            daily.add_row(day.day, str(day.attempts), f"{_bar(day.accuracy)} {_pct(day.accuracy)}")
+        console.print(daily)
+    if not report.totals.attempts:
+        console.print("No answers recorded yet: start a session in the app.")

@@ -1,0 +1,1 @@
+"""The Textual user interface: app wiring, screens and widgets over `quizapp.study`."""

@@ -1,0 +1,52 @@
+"""The Textual app: wires the study facade, the screens and the app-wide bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from quizapp.bank.model import Lang
+from quizapp.study import Study, open_study
+from quizapp.tui.screens.help import HelpScreen
+from quizapp.tui.screens.home import HomeScreen
+
+
+class QuizApp(App[None]):
+    """quizapp's terminal UI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "quizapp"
+    BINDINGS = [
+        Binding("f1", "help", "Help", show=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    language: reactive[Lang] = reactive("en")
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+        self.set_reactive(QuizApp.language, study.language)
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def toggle_language(self) -> None:
+        """Switch English / Chinese; screens watch `language` and re-render."""
+        self.language = "zh" if self.language == "en" else "en"
+        self.study.language = self.language
+
+
+def make_app(
+    data_dir: str | Path | None = None, banks: Sequence[Path] = (), *, shipped: bool = True
+) -> QuizApp:
+    """The app for a data folder and extra bank folders (used by the CLI and the tests)."""
+    return QuizApp(open_study(data_dir, banks, shipped=shipped))

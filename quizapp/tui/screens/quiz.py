@@ -1,0 +1,225 @@
+"""A quiz session: one question at a time, feedback right away, a summary at the end."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Markdown, Static
+
+from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, Text, text_in
+from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
+from quizapp.study import AnswerRecord, SessionResult, now
+from quizapp.tui.widgets.answers import AnswerArea
+
+if TYPE_CHECKING:
+    from quizapp.tui.app import QuizApp
+
+LABELS = {
+    "en": {
+        "correct": "✔ Correct",
+        "wrong": "✘ Not quite",
+        "partial": "◐ Partly right",
+        "expected": "Answer",
+        "why": "Why",
+        "refs": "References",
+        "model": "Model answer",
+        "rubric": "Check yourself against",
+        "rate": "Rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy",
+        "computed": "How it is computed",
+        "no_hints": "No more hints.",
+        "next": "Enter or n: next question",
+    },
+    "zh": {
+        "correct": "✔ 回答正确",
+        "wrong": "✘ 回答错误",
+        "partial": "◐ 部分正确",
+        "expected": "答案",
+        "why": "解析",
+        "refs": "参考资料",
+        "model": "参考答案",
+        "rubric": "自查要点",
+        "rate": "自评：1 重来 · 2 困难 · 3 良好 · 4 简单",
+        "computed": "计算方法",
+        "no_hints": "没有更多提示了。",
+        "next": "回车或 n：下一题",
+    },
+}
+
+
+class QuizScreen(Screen[None]):
+    """Asks a list of questions in order."""
+
+    BINDINGS = [
+        Binding("h", "hint", "Hint", show=True),
+        Binding("s", "skip", "Skip", show=True),
+        Binding("n,enter", "next", "Next", show=True),
+        Binding("escape", "leave", "Back", show=True),
+    ]
+
+    def __init__(self, title: Text, questions: list[Question]) -> None:
+        super().__init__()
+        self.deck_title = title
+        self.questions = questions
+        self.index = 0
+        self.result = SessionResult()
+        self.answered = False
+        self.hints_shown = 0
+        self.started = now()
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        return cast("QuizApp", self.app)
+
+    @property
+    def question(self) -> Question:
+        return self.questions[self.index]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return LABELS[self.quiz_app.language]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="quiz-header")
+        with VerticalScroll(id="quiz-body"):
+            yield Markdown(id="prompt")
+            yield Static(id="hints")
+            yield Markdown(id="feedback")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._show()
+
+    async def _show(self) -> None:
+        q, lang = self.question, self.quiz_app.language
+        self.answered = False
+        self.hints_shown = 0
+        self.started = now()
+        dots = "●" * q.difficulty + "○" * (3 - q.difficulty)
+        header = (
+            f"{text_in(self.deck_title, lang)} · {self.index + 1}/{len(self.questions)}"
+            f"   {dots}   [dim]{' '.join(q.tags)}[/]"
+        )
+        self.query_one("#quiz-header", Static).update(header)
+        prompt = text_in(q.prompt, lang)
+        if isinstance(q, CodeOutput):
+            prompt += f"\n\n```python\n{q.code.rstrip()}\n```"
+        await self.query_one("#prompt", Markdown).update(prompt)
+        self.query_one("#hints", Static).update("")
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.display = False
+        feedback.set_classes("")
+        await self.query("AnswerArea").remove()
+        await self.query_one("#quiz-body").mount(AnswerArea(q, lang), before="#feedback")
+        self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
+
+    @on(AnswerArea.Submitted)
+    async def _submitted(self, event: AnswerArea.Submitted) -> None:
+        if self.answered:
+            return
+        try:
+            verdict = self.quiz_app.study.answer(self.question, event.answer)
+        except AnswerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.answered = True
+        seconds = now() - self.started
+        self.result.records.append(
+            AnswerRecord(self.question, verdict, seconds, hinted=self.hints_shown > 0)
+        )
+        await self._show_feedback(verdict)
+
+    @on(AnswerArea.Revealed)
+    async def _revealed(self) -> None:
+        q = self.question
+        assert isinstance(q, Open)
+        lang, lab = self.quiz_app.language, self.labels
+        rubric = "\n".join(f"- {text_in(r, lang)}" for r in q.rubric)
+        body = (
+            f"**{lab['model']}**\n\n{text_in(q.model_answer, lang)}\n\n"
+            f"**{lab['rubric']}**\n\n{rubric}\n\n*{lab['rate']}*"
+        )
+        feedback = self.query_one("#feedback", Markdown)
+        await feedback.update(body)
+        feedback.display = True
+        await self.query_one(AnswerArea).ask_rating()
+
+    async def _show_feedback(self, verdict: Verdict) -> None:
+        q, lang, lab = self.question, self.quiz_app.language, self.labels
+        if verdict.correct:
+            head = lab["correct"]
+        elif verdict.score > 0:
+            head = lab["partial"]
+        else:
+            head = lab["wrong"]
+        parts = [f"### {head}"]
+        if verdict.message:
+            parts.append(verdict.message)
+        if not isinstance(q, Open):
+            parts.append(f"**{lab['expected']}:** {expected_answer(q, lang)}")
+        parts.extend(f"> {text_in(why, lang)}" for why in verdict.why)
+        parts.append(f"**{lab['why']}.** {text_in(q.explanation, lang)}")
+        if isinstance(q, Numeric) and q.solution_code:
+            parts.append(f"**{lab['computed']}**\n\n```python\n{q.solution_code.rstrip()}\n```")
+        if q.references:
+            parts.append(f"**{lab['refs']}:** " + " · ".join(_reference(r) for r in q.references))
+        parts.append(f"*{lab['next']}*")
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.set_classes("correct" if verdict.correct else "wrong")
+        await feedback.update("\n\n".join(parts))
+        feedback.display = True
+        area = self.query_one(AnswerArea)
+        area.disabled = True
+        self.query_one("#quiz-body", VerticalScroll).focus()
+
+    def action_hint(self) -> None:
+        if self.answered:
+            return
+        hints = self.question.hints
+        lang = self.quiz_app.language
+        if self.hints_shown >= len(hints):
+            self.notify(self.labels["no_hints"])
+            return
+        self.hints_shown += 1
+        shown = "\n".join(f"💡 {text_in(h, lang)}" for h in hints[: self.hints_shown])
+        self.query_one("#hints", Static).update(shown)
+
+    async def action_skip(self) -> None:
+        if not self.answered:
+            self.result.records.append(AnswerRecord(self.question, None, now() - self.started))
+        await self._advance()
+
+    async def action_next(self) -> None:
+        if self.answered:
+            await self._advance()
+
+    async def _advance(self) -> None:
+        if self.index + 1 >= len(self.questions):
+            from quizapp.tui.screens.summary import SummaryScreen
+
+            self.app.switch_screen(SummaryScreen(self.deck_title, self.result))
+            return
+        self.index += 1
+        await self._show()
+
+    def action_leave(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.query_one("#quiz-body", VerticalScroll).focus()
+            return
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letter keys belong to a focused text input; Escape first leaves it.
+        return not (action in ("hint", "skip", "next") and isinstance(self.focused, Input))
+
+
+def _reference(ref: Reference | str) -> str:
+    if isinstance(ref, str):
+        return f"<{ref}>"
+    return f"[{ref.title or ref.url}]({ref.url})"

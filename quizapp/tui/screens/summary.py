@@ -1,0 +1,58 @@
+"""The end of a quiz session: score, time and what to review next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from quizapp.bank.model import Text, text_in
+from quizapp.study import SessionResult
+
+if TYPE_CHECKING:
+    from quizapp.tui.app import QuizApp
+
+
+class SummaryScreen(Screen[None]):
+    """Shows how the session went."""
+
+    BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "Home", show=True)]
+
+    def __init__(self, title: Text, result: SessionResult) -> None:
+        super().__init__()
+        self.deck_title = title
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Markdown(self._text())
+        yield Footer()
+
+    def _text(self) -> str:
+        lang = cast("QuizApp", self.app).language
+        r = self.result
+        right = sum(1 for rec in r.answered if rec.verdict and rec.verdict.correct)
+        minutes, seconds = divmod(round(r.seconds), 60)
+        review = "\n".join(
+            f"- `{q.id}`: {text_in(q.prompt, lang).splitlines()[0][:70]}" for q in r.to_review
+        )
+        if lang == "zh":
+            head = f"## {text_in(self.deck_title, lang)}：完成\n\n"
+            body = (
+                f"答对 **{right} / {len(r.records)}**，得分 {r.score:.0%}，"
+                f"用时 {minutes} 分 {seconds} 秒。\n\n"
+            )
+            tail = f"### 需要复习\n\n{review}" if review else "全部答对！"
+        else:
+            head = f"## {text_in(self.deck_title, lang)}: done\n\n"
+            body = (
+                f"**{right} / {len(r.records)}** right, score {r.score:.0%}, "
+                f"in {minutes}m {seconds}s.\n\n"
+            )
+            tail = f"### Review next\n\n{review}" if review else "Everything right!"
+        return head + body + tail

@@ -1,0 +1,1 @@
+"""Reusable widgets that report through messages and never touch the store."""

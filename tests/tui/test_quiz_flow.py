@@ -1,0 +1,120 @@
+"""Pilot tests: answering every question type from the keyboard, right and wrong."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Markdown
+
+from quizapp.tui.app import QuizApp
+from quizapp.tui.screens.quiz import QuizScreen
+from quizapp.tui.screens.summary import SummaryScreen
+from tests.tui.conftest import FIXTURE_BANK
+
+
+async def _press(pilot: Pilot[None], *keys: str) -> None:
+    """Press keys one by one, letting each key's async work (mounting, Markdown) settle."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+def _feedback(app: QuizApp) -> str:
+    return str(app.screen.query_one("#feedback", Markdown).source)
+
+
+def test_every_type_answered_from_the_keyboard(app: QuizApp) -> None:
+    asyncio.run(_every_type_answered_from_the_keyboard(app))
+
+
+async def _every_type_answered_from_the_keyboard(app: QuizApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _press(pilot, "enter")  # start the only deck
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await _press(pilot, "h")  # a hint before answering
+        await _press(pilot, "1")  # single choice: right
+        assert "Correct" in _feedback(app) and "Yes, divide by N." in _feedback(app)
+        await _press(pilot, "n", "1", "enter")  # multiple choice: only Dropout of the two
+        assert "Partly right" in _feedback(app)
+        await _press(pilot, "n", "2")  # true/false: False is right
+        assert "Correct" in _feedback(app)
+        await _press(pilot, "n", *"0.8", "enter")  # numeric: wrong
+        assert "Not quite" in _feedback(app) and "1.25" in _feedback(app)
+        await _press(pilot, "n", *"rms-norm", "enter")  # short answer: right
+        assert "Correct" in _feedback(app)
+        await _press(pilot, "n", "enter")  # open: reveal the model answer
+        assert "1/(1-p)" in _feedback(app)
+        await _press(pilot, "3")  # rate Good
+        assert "Correct" in _feedback(app)
+        await _press(pilot, "n", *"True False", "enter")  # code output on one line
+        assert "Correct" in _feedback(app)
+        await _press(pilot, "n")
+        assert isinstance(app.screen, SummaryScreen)
+        records = screen.result.records
+        assert [r.verdict.correct for r in records if r.verdict] == [
+            True,
+            False,
+            True,
+            False,
+            True,
+            True,
+            True,
+        ]
+        assert records[0].hinted and not records[1].hinted
+
+
+def test_a_bad_number_is_refused_without_losing_the_question(app: QuizApp) -> None:
+    asyncio.run(_a_bad_number_is_refused_without_losing_the_question(app))
+
+
+async def _a_bad_number_is_refused_without_losing_the_question(app: QuizApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _press(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await _press(pilot, "s", "s", "s")  # skip to the numeric question
+        await _press(pilot, *"lots", "enter")
+        assert not screen.answered and screen.index == 3
+        await _press(pilot, "backspace", "backspace", "backspace", "backspace", *"1.25", "enter")
+        assert screen.answered and "Correct" in _feedback(app)
+
+
+def test_language_switch_shows_chinese(app: QuizApp) -> None:
+    asyncio.run(_language_switch_shows_chinese(app))
+
+
+async def _language_switch_shows_chinese(app: QuizApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _press(pilot, "l", "enter")
+        assert app.language == "zh"
+        await _press(pilot, "2")
+        assert "回答错误" in _feedback(app) and "那是 running_var 记录的。" in _feedback(app)
+
+
+def test_walking_the_tui_never_imports_torch(tmp_path: Path) -> None:
+    code = """
+import asyncio, sys
+from pathlib import Path
+from quizapp.tui.app import make_app
+
+async def main():
+    app = make_app(sys.argv[1], [Path(sys.argv[2])])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "1", "n", "s", "f1", "escape", "escape")
+assert "torch" not in sys.modules
+asyncio.run(main())
+print("torch" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), str(FIXTURE_BANK)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
