@@ -77,7 +77,7 @@ class Study:
 
     @property
     def decks(self) -> list[LoadedDeck]:
-        return [d for d in self.bank.decks if d.questions]
+        return [d for d in self.bank.decks if len(d)]
 
     def deck_questions(self, deck_id: str) -> list[Question]:
         deck = self.bank.deck(deck_id)

@@ -24,16 +24,32 @@ DRILLS_FOLDER = "drills"
 
 @dataclass(slots=True)
 class Bank:
-    """Every loaded deck, each question by id, and every problem met on the way."""
+    """Every loaded deck, the deck of each question id, and every problem met on the way.
+
+    Questions are read from their decks on demand (see `LoadedDeck`); `deck_of` and each
+    deck's `infos` answer counts and lookups without loading any question.
+    """
 
     decks: list[LoadedDeck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    by_id: dict[str, Question] = field(default_factory=dict)
     deck_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def questions(self) -> list[Question]:
+        """Every question of every deck (loads them all)."""
         return [q for deck in self.decks for q in deck.questions]
+
+    @property
+    def by_id(self) -> dict[str, Question]:
+        """Every question by id (loads them all; prefer `question(id)`)."""
+        return {q.id: q for q in self.questions}
+
+    def question(self, question_id: str) -> Question | None:
+        """One question by id, loading only its deck."""
+        deck = self.deck(self.deck_of.get(question_id, ""))
+        if deck is None:
+            return None
+        return next((q for q in deck.questions if q.id == question_id), None)
 
     def deck(self, deck_id: str) -> LoadedDeck | None:
         return next((d for d in self.decks if d.deck_id == deck_id), None)
@@ -122,19 +138,29 @@ def _add_deck(
         # Two folders with a deck of the same file name: keep both, tell them apart by folder.
         deck_id = f"{Path(deck.path).parent.name}/{deck.deck_id}"
     deck_paths[deck_id] = deck.path
-    kept: list[Question] = []
-    for q, line in zip(deck.questions, entry.question_lines, strict=True):
-        if q.id in first_seen:
-            where, first_line = first_seen[q.id]
+    duplicates: set[str] = set()
+    for info, line in zip(deck.infos, entry.question_lines, strict=True):
+        if info.id in first_seen:
+            where, first_line = first_seen[info.id]
             msg = (
-                f"duplicate id '{q.id}' (first at {where}:{first_line}); ids are unique "
+                f"duplicate id '{info.id}' (first at {where}:{first_line}); ids are unique "
                 "across the bank and progress is keyed on them: rename this one"
             )
             bank.problems.append(Problem(deck.path, line, msg))
+            duplicates.add(info.id)
             continue
-        first_seen[q.id] = (deck.path, line)
-        bank.by_id[q.id] = q
-        bank.deck_of[q.id] = deck_id
+        first_seen[info.id] = (deck.path, line)
+        bank.deck_of[info.id] = deck_id
+    if not duplicates and deck_id == deck.deck_id:
+        bank.decks.append(deck)  # the common case: keep the deck lazy
+        return
+    # Only a deck with a clash pays for loading its questions here.
+    seen: set[str] = set()
+    kept = []
+    for q in deck.questions:
+        if q.id in seen or (q.id in duplicates and bank.deck_of.get(q.id) != deck_id):
+            continue
+        seen.add(q.id)
         kept.append(q)
     bank.decks.append(
         LoadedDeck(

@@ -7,6 +7,7 @@ module itself never imports pydantic, so the app can unpickle a cached bank with
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeAlias
 
@@ -180,12 +181,78 @@ class DeckHeader:
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedDeck:
-    """A deck as the app uses it: where it came from, its id and its valid questions."""
+class QuestionInfo:
+    """What lists, counts and schedules need of a question, without the question itself."""
 
-    deck_id: str
-    path: str
-    title: Text
-    description: Text | None
-    questions: tuple[Question, ...]
-    user: bool = False
+    id: str
+    type: str
+    tags: tuple[str, ...]
+    difficulty: int
+
+
+class LoadedDeck:
+    """A deck as the app uses it: where it came from, its id, and its valid questions.
+
+    The questions are kept pickled until first asked for: start-up reads only each deck's
+    header and `infos`, so opening the app costs the same with 100 questions or 10,000.
+    """
+
+    __slots__ = ("_blob", "_questions", "deck_id", "description", "infos", "path", "title", "user")
+
+    def __init__(
+        self,
+        *,
+        deck_id: str,
+        path: str,
+        title: Text,
+        description: Text | None,
+        questions: tuple[Question, ...],
+        user: bool = False,
+    ) -> None:
+        self.deck_id = deck_id
+        self.path = path
+        self.title = title
+        self.description = description
+        self.user = user
+        self.infos = tuple(QuestionInfo(q.id, q.type, q.tags, q.difficulty) for q in questions)
+        self._questions: tuple[Question, ...] | None = questions
+        self._blob: bytes | None = None
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        if self._questions is None:
+            assert self._blob is not None
+            self._questions = pickle.loads(self._blob)
+        return self._questions
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+    def __getstate__(self) -> dict[str, object]:
+        blob = self._blob if self._blob is not None else pickle.dumps(self._questions, protocol=5)
+        return {
+            "deck_id": self.deck_id,
+            "path": self.path,
+            "title": self.title,
+            "description": self.description,
+            "user": self.user,
+            "infos": self.infos,
+            "_blob": blob,
+            "_questions": None,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LoadedDeck):
+            return NotImplemented
+        mine = (self.deck_id, self.path, self.title, self.description, self.user, self.questions)
+        theirs = (other.deck_id, other.path, other.title, other.description, other.user)
+        return mine == (*theirs, other.questions)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LoadedDeck({self.deck_id!r}, {len(self)} questions, path={self.path!r})"

@@ -35,7 +35,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bank = load_bank([Path(p) for p in args.bank])
     for problem in bank.problems:
         print(problem)
-    n_questions = sum(len(d.questions) for d in bank.decks)
+    n_questions = sum(len(d) for d in bank.decks)
     sys.stdout.flush()
     if bank.problems:
         files = len(bank.broken_files())

@@ -45,7 +45,7 @@ class HelpScreen(Screen[None]):
     def _text(self) -> str:
         study = cast("QuizApp", self.app).study
         decks = len(study.bank.decks)
-        questions = len(study.bank.by_id)
+        questions = len(study.bank.deck_of)
         lines = [
             KEYS,
             "## Where things are\n",

@@ -68,7 +68,7 @@ class HomeScreen(Screen[None]):
         highlighted = decks.highlighted
         decks.clear_options()
         for deck in study.decks:
-            count = len(deck.questions)
+            count = len(deck)
             size = f"{count} questions" if lang == "en" else f"{count} 题"
             label = f"{text_in(deck.title, lang)}  [dim]{size}[/]"
             decks.add_option(Option(label, id=deck.deck_id))
