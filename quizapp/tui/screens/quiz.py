@@ -32,6 +32,7 @@ LABELS = {
         "rate": "Rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy",
         "computed": "How it is computed",
         "no_hints": "No more hints.",
+        "hint": "Hint",
         "next": "Enter or n: next question",
     },
     "zh": {
@@ -46,6 +47,7 @@ LABELS = {
         "rate": "自评：1 重来 · 2 困难 · 3 良好 · 4 简单",
         "computed": "计算方法",
         "no_hints": "没有更多提示了。",
+        "hint": "提示",
         "next": "回车或 n：下一题",
     },
 }
@@ -110,7 +112,9 @@ class QuizScreen(Screen[None]):
         if isinstance(q, CodeOutput):
             prompt += f"\n\n```python\n{q.code.rstrip()}\n```"
         await self.query_one("#prompt", Markdown).update(prompt)
-        self.query_one("#hints", Static).update("")
+        hints = self.query_one("#hints", Static)
+        hints.update("")
+        hints.display = False
         feedback = self.query_one("#feedback", Markdown)
         feedback.display = False
         feedback.set_classes("")
@@ -132,7 +136,7 @@ class QuizScreen(Screen[None]):
         self.result.records.append(
             AnswerRecord(self.question, verdict, seconds, hinted=self.hints_shown > 0)
         )
-        await self._show_feedback(verdict)
+        await self._show_feedback(verdict, event.answer)
 
     @on(AnswerArea.Revealed)
     async def _revealed(self) -> None:
@@ -149,7 +153,7 @@ class QuizScreen(Screen[None]):
         feedback.display = True
         await self.query_one(AnswerArea).ask_rating()
 
-    async def _show_feedback(self, verdict: Verdict) -> None:
+    async def _show_feedback(self, verdict: Verdict, event_answer: object) -> None:
         q, lang, lab = self.question, self.quiz_app.language, self.labels
         if verdict.correct:
             head = lab["correct"]
@@ -161,19 +165,20 @@ class QuizScreen(Screen[None]):
         if verdict.message:
             parts.append(verdict.message)
         if not isinstance(q, Open):
-            parts.append(f"**{lab['expected']}:** {expected_answer(q, lang)}")
+            parts.append(f"**{lab['expected']}**: {expected_answer(q, lang)}")
         parts.extend(f"> {text_in(why, lang)}" for why in verdict.why)
-        parts.append(f"**{lab['why']}.** {text_in(q.explanation, lang)}")
+        parts.append(f"**{lab['why']}**: {text_in(q.explanation, lang)}")
         if isinstance(q, Numeric) and q.solution_code:
             parts.append(f"**{lab['computed']}**\n\n```python\n{q.solution_code.rstrip()}\n```")
         if q.references:
-            parts.append(f"**{lab['refs']}:** " + " · ".join(_reference(r) for r in q.references))
+            parts.append(f"**{lab['refs']}**: " + " · ".join(_reference(r) for r in q.references))
         parts.append(f"*{lab['next']}*")
         feedback = self.query_one("#feedback", Markdown)
         feedback.set_classes("correct" if verdict.correct else "wrong")
         await feedback.update("\n\n".join(parts))
         feedback.display = True
         area = self.query_one(AnswerArea)
+        area.show_answered(event_answer)
         area.disabled = True
         self.query_one("#quiz-body", VerticalScroll).focus()
 
@@ -186,8 +191,13 @@ class QuizScreen(Screen[None]):
             self.notify(self.labels["no_hints"])
             return
         self.hints_shown += 1
-        shown = "\n".join(f"💡 {text_in(h, lang)}" for h in hints[: self.hints_shown])
-        self.query_one("#hints", Static).update(shown)
+        label = self.labels["hint"]
+        shown = "\n".join(
+            f"{label} {i + 1}: {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
+        )
+        widget = self.query_one("#hints", Static)
+        widget.update(shown)
+        widget.display = True
 
     async def action_skip(self) -> None:
         if not self.answered:

@@ -154,6 +154,17 @@ class AnswerArea(Vertical):
         elif event.value.strip():
             self.post_message(self.Submitted(event.value))
 
+    def show_answered(self, answer: object) -> None:
+        """Leave the user's pick highlighted once the area is disabled."""
+        choices = self.query("#choices")
+        if not choices or self.rating:
+            return
+        options = choices.only_one(OptionList)
+        if isinstance(answer, bool):
+            options.highlighted = 0 if answer else 1
+        elif isinstance(answer, int):
+            options.highlighted = answer
+
     async def ask_rating(self) -> None:
         """Swap the input for the four self-ratings (open questions, after the reveal)."""
         self.rating = True

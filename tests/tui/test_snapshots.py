@@ -1,0 +1,57 @@
+"""What each screen looks like, at 80x24 and at a larger size (pytest-textual-snapshot).
+
+Snapshots are SVG files under `__snapshots__/`; after a deliberate change, look at the report
+(`pytest tests/tui/test_snapshots.py --snapshot-update` rewrites them) before committing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quizapp.tui.app import QuizApp, make_app
+from tests.tui.conftest import FIXTURE_BANK
+
+SIZES = [(80, 24), (120, 40)]
+# A fixed data folder: the help screen shows its path, which must not change between runs.
+DATA = Path("/tmp/quizapp-snapshot-data")
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def snap_app() -> QuizApp:
+    shutil.rmtree(DATA, ignore_errors=True)
+    return make_app(DATA, [FIXTURE_BANK], shipped=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_quiz_question(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, press=["enter", "_", "h"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_quiz_feedback(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, press=["enter", "_", "2", "_"], terminal_size=size)
+
+
+def test_quiz_feedback_in_chinese(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    assert snap_compare(snap_app, press=["l", "enter", "_", "1", "_"], terminal_size=(80, 24))
+
+
+def test_help(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    assert snap_compare(snap_app, press=["f1", "_"], terminal_size=(80, 24))
+
+
+def test_summary(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    keys: list[Any] = ["enter", "_"] + ["s", "_"] * 7
+    assert snap_compare(snap_app, press=keys, terminal_size=(80, 24))
