@@ -1,0 +1,5 @@
+"""`python -m quizapp.cli`: the same as the `quizapp` console script."""
+
+from quizapp.cli import main
+
+raise SystemExit(main())
