@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.bank.cache import DeckCache, DeckEntry, cache_key
+from quizapp.bank.files import read_bytes
 from quizapp.bank.model import LoadedDeck, Question
 from quizapp.bank.problems import Problem
-from quizapp.bank.validation import validate_deck
-from quizapp.bank.yamlsource import decode_text, parse_yaml, read_bytes
 
 DECK_SUFFIXES = (".yaml", ".yml")
 # The shipped bank lives beside the package in a source checkout (`pip install -e .`).
@@ -87,6 +86,10 @@ def load_deck_file(path: Path, *, user: bool, cache: DeckCache | None = None) ->
 
 
 def _parse_entry(raw: bytes, name: str, deck_id: str, user: bool) -> DeckEntry:
+    # Deferred: a warm start never parses, so it never pays for yaml and pydantic.
+    from quizapp.bank.validation import validate_deck
+    from quizapp.bank.yamlsource import decode_text, parse_yaml
+
     text, problems = decode_text(raw, name)
     if text is None:
         return DeckEntry(None, tuple(problems))

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.bank.files import read_bytes
 from quizapp.bank.problems import Problem
 
 try:  # libyaml is an order of magnitude faster; the pure-Python loader behaves the same.
@@ -20,7 +21,6 @@ try:  # libyaml is an order of magnitude faster; the pure-Python loader behaves 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ALIAS_EXPANSION = 10_000
 MAX_DEPTH = 64
 
@@ -42,21 +42,6 @@ class YamlDocument:
             if line is not None:
                 return line
         return 1
-
-
-def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, unless it cannot be read or is too large to be a deck."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = size / 1024 / 1024
-            limit = MAX_FILE_BYTES // 1024 // 1024
-            msg = f"the file is {mb:.1f} MB; a deck may be at most {limit} MB: split it into decks"
-            return None, [Problem(name, 1, msg)]
-        return path.read_bytes(), []
-    except OSError as exc:
-        return None, [Problem(name, 1, f"cannot read the file: {exc.strerror or exc}")]
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:

@@ -11,7 +11,6 @@ from textual.reactive import reactive
 
 from quizapp.bank.model import Lang
 from quizapp.study import Study, open_study
-from quizapp.tui.screens.help import HelpScreen
 from quizapp.tui.screens.home import HomeScreen
 
 
@@ -36,6 +35,8 @@ class QuizApp(App[None]):
         self.push_screen(HomeScreen())
 
     def action_help(self) -> None:
+        from quizapp.tui.screens.help import HelpScreen  # deferred: Markdown is slow to import
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

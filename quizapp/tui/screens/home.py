@@ -13,7 +13,6 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.bank.model import text_in
-from quizapp.tui.screens.quiz import QuizScreen
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -89,6 +88,8 @@ class HomeScreen(Screen[None]):
         deck = study.bank.deck(deck_id or "")
         if deck is None:
             return
+        from quizapp.tui.screens.quiz import QuizScreen  # deferred: keeps start-up light
+
         self.app.push_screen(QuizScreen(deck.title, list(deck.questions)))
 
     def action_language(self) -> None:

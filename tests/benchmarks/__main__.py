@@ -1,0 +1,170 @@
+"""`python -m tests.benchmarks [--smoke]`: quizapp's performance next to baselines, as a table.
+
+Each row is the median of several runs of quizapp and of a baseline measured in the same run,
+with their ratio and the target. `--smoke` uses tiny sizes and one run, so CI keeps the
+benchmark working without paying for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.benchmarks.genbank import write_bank
+from tests.benchmarks.pty_timing import ScreenTiming, time_first_screen
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+@dataclass
+class Row:
+    """One measurement next to its baseline."""
+
+    name: str
+    value: float
+    baseline_name: str
+    baseline: float
+    unit: str
+    target: str
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("nan")
+
+
+def median(runs: int, fn: Callable[[], float]) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def _env(data: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"QUIZAPP_DATA_DIR": str(data), "TERM": "xterm-256color", "COLUMNS": "100"})
+    return env
+
+
+def _app_screen(data: Path, banks: list[Path]) -> ScreenTiming:
+    argv = [PY, "-m", "quizapp.cli"]
+    for bank in banks:
+        argv += ["--bank", str(bank)]
+    return time_first_screen(argv, b"questions", _env(data))
+
+
+def _bare_screen(data: Path) -> ScreenTiming:
+    return time_first_screen([PY, str(HERE / "bare_app.py")], b"questions", _env(data))
+
+
+def _timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def run(runs: int, size: int, work: Path) -> list[Row]:
+    bank = write_bank(work / "bank", size, decks=max(1, size // 100))
+    rows: list[Row] = []
+    bare = median(runs, lambda: _bare_screen(work / "bare").seconds)
+
+    warm_data = work / "warm"
+    _app_screen(warm_data, [])  # fill the cache once
+    shipped = median(runs, lambda: _app_screen(warm_data, []).seconds)
+    rows.append(
+        Row(
+            "first screen, shipped bank, warm cache",
+            shipped,
+            "bare Textual app",
+            bare,
+            "s",
+            "<= 1.3x",
+        )
+    )
+
+    def cold() -> float:
+        shutil.rmtree(work / "cold", ignore_errors=True)
+        return _app_screen(work / "cold", [bank]).seconds
+
+    rows.append(
+        Row(
+            f"first screen, +{size} questions, cold cache",
+            median(runs, cold),
+            "bare Textual app",
+            bare,
+            "s",
+            "(info)",
+        )
+    )
+    _app_screen(warm_data, [bank])
+    warm = median(runs, lambda: _app_screen(warm_data, [bank]).seconds)
+    rows.append(
+        Row(
+            f"first screen, +{size} questions, warm cache",
+            warm,
+            "bare Textual app",
+            bare,
+            "s",
+            "<= 1.3x",
+        )
+    )
+
+    files = sorted(str(p) for p in bank.glob("*.yaml"))
+    load_code = (
+        "import sys, yaml\n"
+        "for f in sys.argv[1:]:\n"
+        "    yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)\n"
+    )
+    validate = median(runs, lambda: _timed([PY, "-m", "quizapp.cli", "validate", str(bank)]))
+    yaml_load = median(runs, lambda: _timed([PY, "-c", load_code, *files]))
+    rows.append(
+        Row(
+            f"quizapp validate, {size} questions",
+            validate,
+            "yaml.load (libyaml)",
+            yaml_load,
+            "s",
+            "(info)",
+        )
+    )
+
+    rss = statistics.median(_app_screen(warm_data, [bank]).rss_mb for _ in range(runs))
+    bare_rss = statistics.median(_bare_screen(work / "bare").rss_mb for _ in range(runs))
+    rows.append(
+        Row("UI process memory after start-up", rss, "bare Textual app", bare_rss, "MB", "< 100 MB")
+    )
+    return rows
+
+
+def render(rows: list[Row]) -> str:
+    head = f"{'measurement':46} {'quizapp':>9} {'baseline':>9} {'ratio':>6}  target    baseline is"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r.name:46} {r.value:8.3f}{r.unit[0]} {r.baseline:8.3f}{r.unit[0]} "
+            f"{r.ratio:6.2f}  {r.target:9} {r.baseline_name}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run (for CI)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--size", type=int, default=10_000, help="questions in the generated bank")
+    args = parser.parse_args()
+    runs, size = (1, 200) if args.smoke else (args.runs, args.size)
+    with tempfile.TemporaryDirectory(prefix="quizapp-bench-") as tmp:
+        rows = run(runs, size, Path(tmp))
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
