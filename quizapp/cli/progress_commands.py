@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from quizapp.quiz.sessions import ItemInfo
     from quizapp.store.progress import ProgressStore
+    from quizapp.store.records import History
     from quizapp.store.report import Report
 
 EXPORT_FORMATS = ("md", "json")
@@ -50,22 +51,24 @@ def _open_store(args: argparse.Namespace) -> ProgressStore:
 
 
 def _catalog(args: argparse.Namespace) -> list[ItemInfo]:
+    from quizapp.bank.drill import load_drills
     from quizapp.bank.loader import load_bank
     from quizapp.config import data_dir, load_settings
     from quizapp.quiz.sessions import catalog_from_bank
 
     settings = load_settings(data_dir(args.data_dir))
     bank = load_bank([*settings.banks, *(Path(p) for p in args.bank)])
-    if bank.problems:
+    drills = load_drills()
+    problems = len(bank.problems) + len(drills.problems)
+    if problems:
         print(
-            f"quizapp: {len(bank.problems)} problem(s) in the bank; "
-            "run `quizapp validate` to see them",
+            f"quizapp: {problems} problem(s) in the bank; run `quizapp validate` to see them",
             file=sys.stderr,
         )
-    return catalog_from_bank(bank)
+    return catalog_from_bank(bank, drills.drills.values())
 
 
-def _report_inputs(args: argparse.Namespace) -> tuple[Report, Any, datetime, tzinfo]:
+def _report_inputs(args: argparse.Namespace) -> tuple[Report, History, datetime, tzinfo]:
     from quizapp.store.report import build_report
 
     catalog = _catalog(args)

@@ -1,0 +1,734 @@
+"""`ProgressStore`: record answers and drill runs, keep FSRS cards, undo, read history.
+
+Each recorded answer is one transaction: the attempt row, the card before (for undo) and the
+card after are saved together or not at all. Items are keyed on their id only, so an item that
+leaves the bank keeps its history, and an id that comes back picks it up again.
+
+Every method that depends on the time takes `now` (timezone-aware); without it the store's
+clock is used (`clock=` at opening, UTC wall time by default).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, cast
+
+from fsrs import Card, Rating, State
+
+from quizapp.bank.model import Open, Question
+from quizapp.quiz.sessions import RECENT_VERDICTS, ItemKind, ItemProgress, Mode
+from quizapp.store.db import DEFAULT_BUSY_TIMEOUT_MS, transaction, translate
+from quizapp.store.errors import NewerSchemaError, NothingToUndoError, StoreError
+from quizapp.store.opening import DB_NAME, StoreNotice, open_database
+from quizapp.store.records import (
+    Attempt,
+    CardState,
+    DrillRun,
+    DueCard,
+    History,
+    JSONValue,
+    RecordedAnswer,
+    RecordedDrillRun,
+    iso,
+    parse_iso,
+    to_json_value,
+)
+from quizapp.store.scheduling import (
+    ReviewScheduler,
+    as_utc,
+    default_expected_seconds,
+    expected_seconds,
+    rate_answer,
+    utc_now,
+)
+
+Clock = Callable[[], datetime]
+SelfRating = Literal["again", "hard", "good", "easy"]
+_SELF_RATINGS: dict[str, Rating] = {
+    "again": Rating.Again,
+    "hard": Rating.Hard,
+    "good": Rating.Good,
+    "easy": Rating.Easy,
+}
+# Modes whose answers move the FSRS card; `cram` only records.
+SCHEDULING_MODES: frozenset[str] = frozenset({"review", "learn", "mock"})
+
+_ATTEMPT_COLUMNS = (
+    "id, uid, item_id, kind, deck, tags, answer, correct, score, seconds, answered_at, "
+    "language, mode, rating, hint_used, state_before"
+)
+_RUN_COLUMNS = (
+    "id, uid, drill_id, attempt_id, code_hash, passed, failed_checks, diagnosis_ids, "
+    "duration, ran_at"
+)
+_CARD_COLUMNS = "item_id, kind, card, due, state, stability, reps, lapses, updated_at"
+
+
+def as_rating(value: Rating | str | int) -> Rating:
+    """A rating from an fsrs `Rating`, a self-rating word ("again".."easy") or 1-4."""
+    if isinstance(value, Rating):
+        return value
+    if isinstance(value, str):
+        try:
+            return _SELF_RATINGS[value.lower()]
+        except KeyError:
+            raise ValueError(f"unknown rating {value!r}: use again, hard, good or easy") from None
+    return Rating(int(value))
+
+
+class ProgressStore:
+    """The user's progress in `<data dir>/progress.db`. Open with `ProgressStore.open`."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        notices: Sequence[StoreNotice] = (),
+        read_only_reason: str | None = None,
+        clock: Clock = utc_now,
+        scheduler: ReviewScheduler | None = None,
+    ) -> None:
+        self._conn = conn
+        self.path = path
+        self.notices: list[StoreNotice] = list(notices)
+        self.read_only_reason = read_only_reason
+        self._clock = clock
+        self.scheduler = scheduler or ReviewScheduler()
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        clock: Clock = utc_now,
+        scheduler: ReviewScheduler | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> ProgressStore:
+        """Open (create, recover or migrate) `data_dir/progress.db`.
+
+        Never raises for a damaged or foreign file: it is moved aside and `notices` says where.
+        Raises `StoreError` when the file cannot be opened at all (busy, disk full, no access).
+        """
+        path = Path(data_dir) / DB_NAME
+        opened = open_database(path, busy_timeout_ms=busy_timeout_ms, now=as_utc(clock()))
+        return cls(
+            opened.conn,
+            path,
+            notices=opened.notices,
+            read_only_reason=opened.read_only_reason,
+            clock=clock,
+            scheduler=scheduler,
+        )
+
+    @property
+    def read_only(self) -> bool:
+        """True when the database is from a newer quizapp: reads work, writes are refused."""
+        return self.read_only_reason is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def now(self, now: datetime | None = None) -> datetime:
+        """`now` in UTC, or the store's clock."""
+        return as_utc(now if now is not None else self._clock())
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only_reason is not None:
+            raise NewerSchemaError(self.read_only_reason)
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self._conn.execute(sql, tuple(params))
+            cursor.row_factory = sqlite3.Row
+            return list(cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def record_answer(
+        self,
+        question: Question,
+        *,
+        deck: str | None,
+        answer: object,
+        correct: bool,
+        seconds: float,
+        score: float | None = None,
+        language: str = "en",
+        mode: Mode = "learn",
+        hint_used: bool = False,
+        user_rating: Rating | SelfRating | None = None,
+        now: datetime | None = None,
+    ) -> RecordedAnswer:
+        """Record one answer to a bank question and update its review card (one transaction).
+
+        Auto-graded answers are rated by `rate_answer`; an `open` question needs the user's own
+        rating (`user_rating`, or the answer itself when it is a self-rating word).
+        """
+        rating: Rating | None = None
+        if user_rating is not None:
+            rating = as_rating(user_rating)
+        elif isinstance(question, Open):
+            if not (isinstance(answer, str) and answer.lower() in _SELF_RATINGS):
+                raise ValueError("an open question needs the user's rating (again/hard/good/easy)")
+            rating = as_rating(answer)
+        return self.record_attempt(
+            question.id,
+            kind="question",
+            deck=deck,
+            tags=question.tags,
+            answer=answer,
+            correct=correct,
+            seconds=seconds,
+            expected=expected_seconds(question),
+            score=score,
+            language=language,
+            mode=mode,
+            hint_used=hint_used,
+            rating=rating,
+            now=now,
+        )
+
+    def record_attempt(
+        self,
+        item_id: str,
+        *,
+        kind: ItemKind,
+        deck: str | None,
+        tags: Iterable[str] = (),
+        answer: object = None,
+        correct: bool,
+        seconds: float,
+        expected: float,
+        score: float | None = None,
+        language: str = "en",
+        mode: Mode = "learn",
+        hint_used: bool = False,
+        rating: Rating | None = None,
+        now: datetime | None = None,
+    ) -> RecordedAnswer:
+        """Record an attempt on any item (question or drill); `record_answer` is the usual door.
+
+        `rating` overrides the rating rule (self-rated items). In `cram` mode the attempt is
+        saved with the rating it would have had, and the card is left as it was.
+        """
+        self._writable()
+        with self._lock, transaction(self._conn, self.path) as conn:
+            return self._record(
+                conn,
+                item_id,
+                kind=kind,
+                deck=deck,
+                tags=tuple(tags),
+                answer=to_json_value(answer),
+                correct=correct,
+                seconds=seconds,
+                expected=expected,
+                score=score,
+                language=language,
+                mode=mode,
+                hint_used=hint_used,
+                rating=rating,
+                moment=self.now(now),
+            )
+
+    def _record(
+        self,
+        conn: sqlite3.Connection,
+        item_id: str,
+        *,
+        kind: ItemKind,
+        deck: str | None,
+        tags: tuple[str, ...],
+        answer: JSONValue,
+        correct: bool,
+        seconds: float,
+        expected: float,
+        score: float | None,
+        language: str,
+        mode: Mode,
+        hint_used: bool,
+        rating: Rating | None,
+        moment: datetime,
+    ) -> RecordedAnswer:
+        """The attempt, its card history and the card update, inside the caller's transaction."""
+        if mode not in ("review", "learn", "cram", "mock"):
+            raise ValueError(f"unknown mode {mode!r}")
+        before = self._card_row(conn, item_id)
+        card_before = _card_from_row(before) if before is not None else None
+        if rating is None:
+            rating = rate_answer(
+                correct=correct,
+                seconds=seconds,
+                expected=expected,
+                hint_used=hint_used,
+                card=card_before.card if card_before else None,
+            )
+        attempt_id = self._insert_attempt(
+            conn,
+            item_id=item_id,
+            kind=kind,
+            deck=deck,
+            tags=tags,
+            answer=answer,
+            correct=correct,
+            score=score,
+            seconds=seconds,
+            answered_at=moment,
+            language=language,
+            mode=mode,
+            rating=int(rating),
+            hint_used=hint_used,
+            state_before=int(card_before.state) if card_before else None,
+        )
+        card_after: CardState | None = card_before
+        scheduled = mode in SCHEDULING_MODES
+        if scheduled:
+            card_after = self._review(conn, item_id, kind, card_before, rating, moment, seconds)
+            conn.execute(
+                "INSERT INTO card_history (attempt_id, item_id, card_before) VALUES (?, ?, ?)",
+                (attempt_id, item_id, json.dumps(dict(before)) if before else None),
+            )
+        return RecordedAnswer(self._attempt(conn, attempt_id), int(rating), scheduled, card_after)
+
+    def record_drill_run(
+        self,
+        drill_id: str,
+        *,
+        code_hash: str,
+        passed: bool,
+        duration: float,
+        failed_checks: Sequence[str] = (),
+        diagnosis_ids: Sequence[str] = (),
+        review: bool = False,
+        seconds: float | None = None,
+        expected: float | None = None,
+        hint_used: bool = False,
+        mode: Mode = "learn",
+        deck: str | None = "drills",
+        tags: Iterable[str] = (),
+        language: str = "en",
+        now: datetime | None = None,
+    ) -> RecordedDrillRun:
+        """Record one grader run; with `review=True` it also counts as an attempt on the drill.
+
+        Every run is kept (the workspace saves the code on each). Only the run that ends a
+        sitting should pass `review=True` (the first passing run, or the last one when the user
+        gives up), so iterating on a solution is one review, not many. `seconds` is the time
+        spent in the sitting (default: `duration`); `expected` defaults by difficulty 3 drill.
+        """
+        self._writable()
+        moment = self.now(now)
+        with self._lock, transaction(self._conn, self.path) as conn:
+            answer: RecordedAnswer | None = None
+            if review:
+                answer = self._record(
+                    conn,
+                    drill_id,
+                    kind="drill",
+                    deck=deck,
+                    tags=tuple(tags),
+                    answer={"code_hash": code_hash},
+                    correct=passed,
+                    score=1.0 if passed else 0.0,
+                    seconds=seconds if seconds is not None else duration,
+                    expected=expected or default_expected_seconds("drill", 3),
+                    language=language,
+                    mode=mode,
+                    hint_used=hint_used,
+                    rating=None,
+                    moment=moment,
+                )
+            cursor = conn.execute(
+                "INSERT INTO drill_runs (uid, drill_id, attempt_id, code_hash, passed, "
+                "failed_checks, diagnosis_ids, duration, ran_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    uuid.uuid4().hex,
+                    drill_id,
+                    answer.attempt.id if answer else None,
+                    code_hash,
+                    int(passed),
+                    json.dumps(list(failed_checks)),
+                    json.dumps(list(diagnosis_ids)),
+                    float(duration),
+                    iso(moment),
+                ),
+            )
+            run_id = int(cast(int, cursor.lastrowid))
+            run = conn.execute(f"SELECT {_RUN_COLUMNS} FROM drill_runs WHERE id = ?", (run_id,))
+            run.row_factory = sqlite3.Row
+            return RecordedDrillRun(_run_from_row(run.fetchone()), answer)
+
+    def undo_last(self) -> Attempt:
+        """Remove the latest attempt and put its card back exactly as it was before it.
+
+        The drill run that counted as the attempt goes too. Raises `NothingToUndoError` when
+        there is no attempt.
+        """
+        self._writable()
+        with self._lock, transaction(self._conn, self.path) as conn:
+            row = conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts ORDER BY id DESC LIMIT 1")
+            row.row_factory = sqlite3.Row
+            found = row.fetchone()
+            if found is None:
+                raise NothingToUndoError("nothing to undo: no answer has been recorded")
+            attempt = _attempt_from_row(found)
+            history = conn.execute(
+                "SELECT card_before FROM card_history WHERE attempt_id = ?", (attempt.id,)
+            ).fetchone()
+            if history is not None:
+                conn.execute("DELETE FROM cards WHERE item_id = ?", (attempt.item_id,))
+                if history[0] is not None:
+                    saved = json.loads(history[0])
+                    conn.execute(
+                        f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        tuple(saved[c] for c in _CARD_COLUMNS.split(", ")),
+                    )
+            conn.execute("DELETE FROM drill_runs WHERE attempt_id = ?", (attempt.id,))
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt.id,))
+        return attempt
+
+    def set_setting(self, key: str, value: JSONValue) -> None:
+        """Save a setting (any JSON value) in the store."""
+        self._writable()
+        with self._lock, transaction(self._conn, self.path) as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: JSONValue = None) -> JSONValue:
+        """A saved setting, or `default`."""
+        with self._lock:
+            rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return cast(JSONValue, json.loads(rows[0]["value"])) if rows else default
+
+    def settings(self) -> dict[str, JSONValue]:
+        with self._lock:
+            rows = self._query("SELECT key, value FROM settings ORDER BY key")
+        return {str(r["key"]): json.loads(r["value"]) for r in rows}
+
+    def card(self, item_id: str) -> CardState | None:
+        """The item's review card, or None if it was never scheduled."""
+        with self._lock:
+            rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
+        return _card_from_row(rows[0]) if rows else None
+
+    def cards(self) -> list[CardState]:
+        """Every review card, by item id."""
+        with self._lock:
+            rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY item_id")
+        return [_card_from_row(r) for r in rows]
+
+    def due_cards(
+        self, now: datetime | None = None, *, within: timedelta = timedelta(0)
+    ) -> list[DueCard]:
+        """Cards due by `now + within`: lowest retrievability first, then most overdue."""
+        moment = self.now(now)
+        with self._lock:
+            rows = self._query(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, item_id",
+                (iso(moment + within),),
+            )
+        due = [
+            DueCard(c.item_id, c.kind, c.due, self.scheduler.retrievability(c.card, moment))
+            for c in map(_card_from_row, rows)
+        ]
+        due.sort(key=lambda d: (d.retrievability, d.due, d.item_id))
+        return due
+
+    def attempts(self, item_id: str | None = None) -> list[Attempt]:
+        """Attempts, oldest first (of one item when `item_id` is given)."""
+        where, params = ("WHERE item_id = ?", (item_id,)) if item_id else ("", ())
+        with self._lock:
+            rows = self._query(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", params
+            )
+        return [_attempt_from_row(r) for r in rows]
+
+    def last_attempt(self) -> Attempt | None:
+        """The attempt `undo_last` would remove."""
+        with self._lock:
+            rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts ORDER BY id DESC LIMIT 1")
+        return _attempt_from_row(rows[0]) if rows else None
+
+    def drill_runs(self, drill_id: str | None = None) -> list[DrillRun]:
+        """Drill runs, oldest first (of one drill when `drill_id` is given)."""
+        where, params = ("WHERE drill_id = ?", (drill_id,)) if drill_id else ("", ())
+        with self._lock:
+            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM drill_runs {where} ORDER BY id", params)
+        return [_run_from_row(r) for r in rows]
+
+    def history(self) -> History:
+        """A consistent snapshot of everything (read in one transaction)."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN")
+                try:
+                    attempts = self.attempts()
+                    runs = self.drill_runs()
+                    cards = self.cards()
+                    settings = self.settings()
+                finally:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
+        return History(tuple(attempts), tuple(runs), tuple(cards), settings)
+
+    def progress(self, now: datetime | None = None) -> dict[str, ItemProgress]:
+        """Every item with an attempt or a card, as session building wants it, as of `now`.
+
+        Computed in SQL (counts, the latest verdicts) so it stays fast on a long history.
+        """
+        moment = self.now(now)
+        with self._lock:
+            counts = self._query(
+                "SELECT item_id, COUNT(*) AS n, SUM(correct) AS right, MAX(answered_at) AS last "
+                "FROM attempts GROUP BY item_id"
+            )
+            recent_rows = self._query(
+                "SELECT item_id, correct FROM (SELECT item_id, correct, id, ROW_NUMBER() OVER "
+                "(PARTITION BY item_id ORDER BY id DESC) AS k FROM attempts) "
+                f"WHERE k <= {RECENT_VERDICTS} ORDER BY item_id, id"
+            )
+            card_rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards")
+        recent: dict[str, list[bool]] = {}
+        for r in recent_rows:
+            recent.setdefault(str(r["item_id"]), []).append(bool(r["correct"]))
+        stats = {
+            str(r["item_id"]): _Tally(int(r["n"]), int(r["right"]), parse_iso(r["last"]))
+            for r in counts
+        }
+        cards = {c.item_id: c for c in map(_card_from_row, card_rows)}
+        return _merge_progress(stats, recent, cards, self.scheduler, moment)
+
+    # ---- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _card_row(conn: sqlite3.Connection, item_id: str) -> sqlite3.Row | None:
+        cursor = conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
+        cursor.row_factory = sqlite3.Row
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+
+    def _review(
+        self,
+        conn: sqlite3.Connection,
+        item_id: str,
+        kind: ItemKind,
+        before: CardState | None,
+        rating: Rating,
+        moment: datetime,
+        seconds: float,
+    ) -> CardState:
+        card = before.card if before else self.scheduler.new_card(item_id, moment)
+        review = self.scheduler.review(card, rating, moment, seconds)
+        lapsed = review.lapsed and card.state == State.Review
+        after = CardState(
+            item_id=item_id,
+            kind=before.kind if before else kind,
+            card=review.card,
+            reps=(before.reps if before else 0) + 1,
+            lapses=(before.lapses if before else 0) + int(lapsed),
+            updated_at=moment,
+        )
+        conn.execute(
+            f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, card = excluded.card, "
+            "due = excluded.due, state = excluded.state, stability = excluded.stability, "
+            "reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at",
+            (
+                item_id,
+                after.kind,
+                after.card.to_json(),
+                iso(after.due),
+                int(after.state),
+                after.stability,
+                after.reps,
+                after.lapses,
+                iso(moment),
+            ),
+        )
+        return after
+
+    @staticmethod
+    def _insert_attempt(
+        conn: sqlite3.Connection,
+        *,
+        item_id: str,
+        kind: ItemKind,
+        deck: str | None,
+        tags: tuple[str, ...],
+        answer: JSONValue,
+        correct: bool,
+        score: float | None,
+        seconds: float,
+        answered_at: datetime,
+        language: str,
+        mode: Mode,
+        rating: int,
+        hint_used: bool,
+        state_before: int | None,
+    ) -> int:
+        cursor = conn.execute(
+            "INSERT INTO attempts (uid, item_id, kind, deck, tags, answer, correct, score, "
+            "seconds, answered_at, language, mode, rating, hint_used, state_before) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uuid.uuid4().hex,
+                item_id,
+                kind,
+                deck,
+                json.dumps(list(tags)),
+                json.dumps(answer),
+                int(correct),
+                score,
+                max(float(seconds), 0.0),
+                iso(answered_at),
+                language,
+                mode,
+                rating,
+                int(hint_used),
+                state_before,
+            ),
+        )
+        return int(cast(int, cursor.lastrowid))
+
+    @staticmethod
+    def _attempt(conn: sqlite3.Connection, attempt_id: int) -> Attempt:
+        cursor = conn.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
+        )
+        cursor.row_factory = sqlite3.Row
+        row = cursor.fetchone()
+        if row is None:  # pragma: no cover - inserted in the same transaction
+            raise StoreError(f"attempt {attempt_id} vanished")
+        return _attempt_from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    attempts: int
+    correct: int
+    last: datetime
+
+
+def progress_from_history(
+    history: History, scheduler: ReviewScheduler, now: datetime
+) -> dict[str, ItemProgress]:
+    """Per-item progress (counts, recent verdicts, card, retrievability) from a snapshot."""
+    stats: dict[str, _Tally] = {}
+    recent: dict[str, list[bool]] = {}
+    for a in history.attempts:
+        old = stats.get(a.item_id)
+        stats[a.item_id] = _Tally(
+            (old.attempts if old else 0) + 1, (old.correct if old else 0) + a.correct, a.answered_at
+        )
+        verdicts = recent.setdefault(a.item_id, [])
+        verdicts.append(a.correct)
+        del verdicts[:-RECENT_VERDICTS]
+    cards = {c.item_id: c for c in history.cards}
+    return _merge_progress(stats, recent, cards, scheduler, now)
+
+
+def _merge_progress(
+    stats: dict[str, _Tally],
+    recent: dict[str, list[bool]],
+    cards: dict[str, CardState],
+    scheduler: ReviewScheduler,
+    now: datetime,
+) -> dict[str, ItemProgress]:
+    result: dict[str, ItemProgress] = {}
+    for item_id in sorted(set(stats) | set(cards)):
+        tally = stats.get(item_id)
+        card = cards.get(item_id)
+        result[item_id] = ItemProgress(
+            item_id=item_id,
+            attempts=tally.attempts if tally else 0,
+            correct=tally.correct if tally else 0,
+            recent=tuple(recent.get(item_id, ())),
+            last_answered_at=tally.last if tally else None,
+            due=card.due if card else None,
+            state=int(card.state) if card else None,
+            stability=card.stability if card else None,
+            retrievability=scheduler.retrievability(card.card, now) if card else None,
+        )
+    return result
+
+
+def _attempt_from_row(row: sqlite3.Row) -> Attempt:
+    return Attempt(
+        id=int(row["id"]),
+        uid=str(row["uid"]),
+        item_id=str(row["item_id"]),
+        kind=cast(ItemKind, row["kind"]),
+        deck=row["deck"],
+        tags=tuple(json.loads(row["tags"])),
+        answer=cast(JSONValue, json.loads(row["answer"])) if row["answer"] is not None else None,
+        correct=bool(row["correct"]),
+        score=row["score"],
+        seconds=float(row["seconds"]),
+        answered_at=parse_iso(row["answered_at"]),
+        language=str(row["language"]),
+        mode=cast(Mode, row["mode"]),
+        rating=row["rating"],
+        hint_used=bool(row["hint_used"]),
+        state_before=row["state_before"],
+    )
+
+
+def _run_from_row(row: sqlite3.Row) -> DrillRun:
+    return DrillRun(
+        id=int(row["id"]),
+        uid=str(row["uid"]),
+        drill_id=str(row["drill_id"]),
+        attempt_id=row["attempt_id"],
+        code_hash=str(row["code_hash"]),
+        passed=bool(row["passed"]),
+        failed_checks=tuple(json.loads(row["failed_checks"])),
+        diagnosis_ids=tuple(json.loads(row["diagnosis_ids"])),
+        duration=float(row["duration"]),
+        ran_at=parse_iso(row["ran_at"]),
+    )
+
+
+def _card_from_row(row: sqlite3.Row) -> CardState:
+    card = Card.from_json(row["card"])
+    card.due = as_utc(card.due)
+    if card.last_review is not None:
+        card.last_review = as_utc(card.last_review)
+    return CardState(
+        item_id=str(row["item_id"]),
+        kind=cast(ItemKind, row["kind"]),
+        card=card,
+        reps=int(row["reps"]),
+        lapses=int(row["lapses"]),
+        updated_at=parse_iso(row["updated_at"]),
+    )
