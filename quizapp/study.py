@@ -1,23 +1,61 @@
 """The study facade: what the TUI asks of the layers below (bank, checking, progress).
 
-Screens hold no logic of their own: they ask this object for decks and questions, hand it the
-user's answers, and show the verdicts it returns. Keeping it free of Textual lets every flow be
-tested without a terminal.
+Screens hold no logic of their own: they ask this object for decks and sessions, hand it the
+user's answers, and show the verdicts it returns; every answer is written to the progress store
+at once. Keeping it free of Textual lets every flow be tested without a terminal. The store is
+opened on first use (off the UI thread at start-up), so the first screen never waits for it.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from quizapp.bank.cache import DeckCache
 from quizapp.bank.loader import Bank, load_bank
-from quizapp.bank.model import Lang, LoadedDeck, Question
+from quizapp.bank.model import Lang, LoadedDeck, Question, text_in
 from quizapp.bank.problems import Problem
 from quizapp.config import Settings, data_dir, load_settings
 from quizapp.quiz.checking import Answer, SelfRating, Verdict, check_answer
+
+if TYPE_CHECKING:
+    from quizapp.quiz.sessions import ItemInfo, ItemProgress
+    from quizapp.store.progress import ProgressStore
+    from quizapp.store.report import Report
+
+Mode = Literal["learn", "review", "cram", "mock"]
+SESSION_TITLES = {
+    "review": ("Due reviews", "到期复习"),
+    "weakest": ("Weakest topics", "薄弱知识点"),
+    "mock": ("Mock interview", "模拟面试"),
+    "new": ("New questions", "新题"),
+    "cram": ("Cram: the whole bank", "突击：全部题目"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """What home shows beside a deck."""
+
+    total: int
+    seen: int
+    due: int
+    mastered: int
+
+
+@dataclass(frozen=True, slots=True)
+class StudySession:
+    """Questions to ask, in order, and how the answers count."""
+
+    title: str
+    questions: list[Question]
+    mode: Mode = "learn"
+    time_limit_seconds: int | None = None
 
 
 @dataclass(slots=True)
@@ -69,11 +107,155 @@ class Study:
         cache = DeckCache(folder / "cache" / "decks") if use_cache else None
         self.bank: Bank = load_bank([*self.settings.banks, *banks], shipped=shipped, cache=cache)
         self.language: Lang = "zh" if self.settings.language == "zh" else "en"
+        self.notices: list[str] = []
+        self._store: ProgressStore | None = None
+        self._store_tried = False
+        self._lock = threading.Lock()
 
     @property
     def problems(self) -> list[Problem]:
         """Problems with the settings file and with any deck, for the home warning."""
         return [*self.settings.problems, *self.bank.problems]
+
+    @property
+    def store(self) -> ProgressStore | None:
+        """The progress store, opened on first use; None (with a notice) if it cannot be."""
+        with self._lock:
+            if not self._store_tried:
+                self._store_tried = True
+                from quizapp.store.errors import StoreError
+                from quizapp.store.progress import ProgressStore
+
+                try:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._store = ProgressStore.open(self.folder)
+                except (StoreError, OSError) as exc:
+                    self.notices.append(f"progress is not being saved: {exc}")
+                else:
+                    self.notices.extend(n.message for n in self._store.notices)
+                    if self._store.read_only:
+                        self.notices.append(
+                            f"progress is read-only: {self._store.read_only_reason}"
+                        )
+            return self._store
+
+    @property
+    def catalog(self) -> list[ItemInfo]:
+        from quizapp.quiz.sessions import catalog_from_bank
+
+        return catalog_from_bank(self.bank)
+
+    def progress(self) -> dict[str, ItemProgress]:
+        store = self.store
+        return store.progress() if store is not None else {}
+
+    def deck_counts(self) -> dict[str, DeckCounts]:
+        """Per deck: questions, how many seen, due now, and mastered (see the report)."""
+        store = self.store
+        if store is None:
+            return {}
+        now = store.now()
+        progress = store.progress(now)
+        mastered = self._mastered(store)
+        counts: dict[str, DeckCounts] = {}
+        for deck in self.bank.decks:
+            ids = [info.id for info in deck.infos]
+            seen = sum(1 for i in ids if i in progress and progress[i].attempts)
+            due = sum(1 for i in ids if _is_due(progress.get(i), now))
+            counts[deck.deck_id] = DeckCounts(len(ids), seen, due, sum(i in mastered for i in ids))
+        return counts
+
+    @staticmethod
+    def _mastered(store: ProgressStore) -> set[str]:
+        from quizapp.store.report import mastered_items
+
+        return mastered_items(store.history())
+
+    def session(
+        self, kind: str, *, deck: str | None = None, tag: str | None = None
+    ) -> StudySession:
+        """Build a session: "deck", "review", "weakest", "new", "mock", "cram" or "tag"."""
+        from quizapp.quiz import sessions
+
+        catalog = self.catalog
+        progress = self.progress()
+        store = self.store
+        now = store.now() if store is not None else datetime.now().astimezone()
+        if kind == "review":
+            built = sessions.due_reviews(catalog, progress, now, limit=50)
+        elif kind == "weakest":
+            built = sessions.weakest_topics(catalog, progress)
+        elif kind == "new":
+            built = sessions.new_only(catalog, progress, deck=deck, limit=20)
+        elif kind == "mock":
+            built = sessions.mock_interview(catalog, progress)
+        elif kind == "cram":
+            built = sessions.cram(catalog, deck=deck, tag=tag)
+        elif kind == "tag" and tag is not None:
+            built = sessions.by_tag(catalog, tag)
+        else:
+            built = sessions.by_deck(catalog, deck or "")
+        questions = [q for item in built.items if (q := self.bank.question(item.item_id))]
+        return StudySession(
+            self._title(kind, deck, tag), questions, built.mode, built.time_limit_seconds
+        )
+
+    def _title(self, kind: str, deck_id: str | None, tag: str | None) -> str:
+        deck = self.bank.deck(deck_id) if deck_id else None
+        if deck is not None:
+            return text_in(deck.title, self.language)
+        if tag is not None:
+            return f"#{tag}"
+        titles = SESSION_TITLES.get(kind, SESSION_TITLES["review"])
+        return titles[1] if self.language == "zh" else titles[0]
+
+    def record(
+        self,
+        question: Question,
+        answer: Answer | SelfRating,
+        verdict: Verdict,
+        *,
+        seconds: float,
+        hinted: bool,
+        mode: Mode,
+    ) -> None:
+        """Write one answer to the store (one transaction); nothing happens without a store."""
+        store = self.store
+        if store is None or store.read_only:
+            return
+        store.record_answer(
+            question,
+            deck=self.bank.deck_of.get(question.id),
+            answer=sorted(answer) if isinstance(answer, frozenset) else answer,
+            correct=verdict.correct,
+            seconds=seconds,
+            score=verdict.score,
+            language=self.language,
+            mode=mode,
+            hint_used=hinted,
+        )
+
+    def undo_last(self) -> str | None:
+        """Revert the last recorded answer; the id of its question, or None if nothing to undo."""
+        from quizapp.store.errors import NothingToUndoError
+
+        store = self.store
+        if store is None:
+            return None
+        try:
+            return store.undo_last().item_id
+        except NothingToUndoError:
+            return None
+
+    def report(self) -> Report | None:
+        """The self-assessment report (reads the whole history: call it from a worker)."""
+        from quizapp.store.report import build_report
+
+        store = self.store
+        if store is None:
+            return None
+        now = store.now()
+        return build_report(store.history(), self.catalog, now=now, tz=_local_tz())
 
     @property
     def decks(self) -> list[LoadedDeck]:
@@ -86,6 +268,16 @@ class Study:
     def answer(self, question: Question, answer: Answer | SelfRating) -> Verdict:
         """Check an answer (raises `AnswerError` for unreadable input, e.g. not a number)."""
         return check_answer(question, answer)
+
+
+def _is_due(progress: ItemProgress | None, now: datetime) -> bool:
+    return progress is not None and progress.due is not None and progress.due <= now
+
+
+def _local_tz() -> tzinfo:
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None  # astimezone() always attaches the local zone
+    return tz
 
 
 def open_study(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from quizapp.tui.app import QuizApp, make_app
 from tests.tui.conftest import FIXTURE_BANK
@@ -23,6 +24,12 @@ DATA = Path("/tmp/quizapp-snapshot-data")
 SnapCompare = Callable[..., bool]
 
 
+async def settled(pilot: Pilot[None]) -> None:
+    """Let background workers (home's counts, the stats report) finish before the picture."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def snap_app() -> QuizApp:
     shutil.rmtree(DATA, ignore_errors=True)
@@ -31,27 +38,44 @@ def snap_app() -> QuizApp:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_home(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
-    assert snap_compare(snap_app, terminal_size=size)
+    assert snap_compare(snap_app, terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_quiz_question(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
-    assert snap_compare(snap_app, press=["enter", "_", "h"], terminal_size=size)
+    assert snap_compare(snap_app, press=["enter", "_", "h"], terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_quiz_feedback(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
-    assert snap_compare(snap_app, press=["enter", "_", "2", "_"], terminal_size=size)
+    assert snap_compare(
+        snap_app, press=["enter", "_", "2", "_"], terminal_size=size, run_before=settled
+    )
 
 
 def test_quiz_feedback_in_chinese(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
-    assert snap_compare(snap_app, press=["l", "enter", "_", "1", "_"], terminal_size=(80, 24))
+    assert snap_compare(
+        snap_app, press=["l", "enter", "_", "1", "_"], terminal_size=(80, 24), run_before=settled
+    )
 
 
 def test_help(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
-    assert snap_compare(snap_app, press=["f1", "_"], terminal_size=(80, 24))
+    assert snap_compare(snap_app, press=["f1", "_"], terminal_size=(80, 24), run_before=settled)
 
 
 def test_summary(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
     keys: list[Any] = ["enter", "_"] + ["s", "_"] * 7
-    assert snap_compare(snap_app, press=keys, terminal_size=(80, 24))
+    assert snap_compare(snap_app, press=keys, terminal_size=(80, 24), run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_stats_after_a_session(
+    snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]
+) -> None:
+    keys = ["enter", "_", "1", "_", "n", "1", "enter", "_", "n", "2", "_", "escape", "_", "s", "_"]
+    assert snap_compare(snap_app, press=keys, terminal_size=size, run_before=settled)
+
+
+def test_home_after_a_session(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    keys = ["enter", "_", "1", "_", "n", "2", "_", "escape", "_"]
+    assert snap_compare(snap_app, press=keys, terminal_size=(100, 24), run_before=settled)

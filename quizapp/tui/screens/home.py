@@ -1,10 +1,11 @@
-"""Home: every deck with its question count; start one with Enter."""
+"""Home: every deck with its size, mastery and due reviews, and one key per kind of session."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,30 +14,47 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.bank.model import text_in
+from quizapp.study import DeckCounts, StudySession
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
 
 WELCOME = {
     "en": (
-        "Welcome! Pick a deck with ↑/↓ and press [b]Enter[/] to start. "
-        "[b]l[/] switches English/中文, [b]F1[/] lists every key."
+        "Welcome! Three keys matter: [b]Enter[/] studies the highlighted deck, [b]r[/] reviews "
+        "what is due, [b]w[/] drills your weakest topics. [b]F1[/] lists every key."
     ),
     "zh": (
-        "欢迎！用 ↑/↓ 选择题组，按 [b]Enter[/] 开始。"
-        "[b]l[/] 切换中文/English，[b]F1[/] 查看所有按键。"
+        "欢迎！记住三个键：[b]Enter[/] 学习选中的题组，[b]r[/] 复习到期的题，"
+        "[b]w[/] 练习最薄弱的知识点。[b]F1[/] 查看所有按键。"
     ),
+}
+EMPTY = {
+    "review": {
+        "en": "Nothing is due for review. Study a deck first.",
+        "zh": "目前没有到期的复习。",
+    },
+    "weakest": {"en": "Answer a few questions first.", "zh": "先答几道题吧。"},
 }
 
 
 class HomeScreen(Screen[None]):
-    """The deck list."""
+    """The deck list and the session keys."""
 
     BINDINGS = [
-        Binding("enter", "start", "Start deck", show=True),
+        Binding("enter", "start", "Study deck", show=True),
+        Binding("r", "session('review')", "Review due", show=True),
+        Binding("w", "session('weakest')", "Weakest", show=True),
+        Binding("m", "session('mock')", "Mock interview", show=True),
+        Binding("c", "cram", "Cram deck", show=True),
+        Binding("s", "stats", "Stats", show=True),
         Binding("l", "language", "EN/中文", show=True),
         Binding("q", "app.quit", "Quit", show=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, DeckCounts] = {}
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -52,45 +70,100 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._render_all)
+        self.load_counts()
+
+    def on_screen_resume(self) -> None:
+        self.load_counts()  # back from a session: counts changed
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def load_counts(self) -> None:
+        counts = self.quiz_app.study.deck_counts()
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, DeckCounts]) -> None:
+        self.counts = counts
+        self._render_all()
 
     def _render_all(self, _lang: object = None) -> None:
         study = self.quiz_app.study
         lang = self.quiz_app.language
-        self.query_one("#welcome", Static).update(WELCOME[lang])
-        broken = study.problems
-        warnings = self.query_one("#warnings", Static)
-        warnings.display = bool(broken)
-        if broken:
-            files = ", ".join(dict.fromkeys(p.path for p in broken))
-            warnings.update(f"⚠ {len(broken)} problem(s) in {files}: F1 shows them")
+        first_run = not any(c.seen for c in self.counts.values())
+        welcome = self.query_one("#welcome", Static)
+        welcome.display = first_run
+        welcome.update(WELCOME[lang])
+        warnings = [*study.notices]
+        if study.problems:
+            files = ", ".join(dict.fromkeys(p.path for p in study.problems))
+            warnings.append(f"{len(study.problems)} problem(s) in {files}: F1 shows them")
+        panel = self.query_one("#warnings", Static)
+        panel.display = bool(warnings)
+        panel.update(Text("\n".join(f"⚠ {w}" for w in warnings)))
         decks = self.query_one("#decks", OptionList)
         highlighted = decks.highlighted
         decks.clear_options()
         for deck in study.decks:
-            count = len(deck)
-            size = f"{count} questions" if lang == "en" else f"{count} 题"
-            label = f"{text_in(deck.title, lang)}  [dim]{size}[/]"
-            decks.add_option(Option(label, id=deck.deck_id))
+            decks.add_option(
+                Option(self._label(deck.deck_id, text_in(deck.title, lang)), deck.deck_id)
+            )
         decks.highlighted = highlighted if highlighted is not None else 0
         decks.focus()
 
+    def _label(self, deck_id: str, title: str) -> Text:
+        lang = self.quiz_app.language
+        deck = self.quiz_app.study.bank.deck(deck_id)
+        total = len(deck) if deck else 0
+        label = Text(title, style="bold")
+        label.append(f"  {total} " + ("questions" if lang == "en" else "题"), style="dim")
+        counts = self.counts.get(deck_id)
+        if counts is not None and counts.seen:
+            share = counts.mastered / counts.total
+            bar = "█" * round(share * 10) + "░" * (10 - round(share * 10))
+            mastered = "mastered" if lang == "en" else "已掌握"
+            label.append(f"  {bar} {share:.0%} {mastered}", style="green")
+            if counts.due:
+                label.append(
+                    f"  {counts.due} " + ("due" if lang == "en" else "待复习"), style="yellow"
+                )
+        return label
+
     @on(OptionList.OptionSelected, "#decks")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._start(event.option.id)
+        self._open(self.quiz_app.study.session("deck", deck=event.option.id))
+
+    def _highlighted_deck(self) -> str | None:
+        decks = self.query_one("#decks", OptionList)
+        if decks.highlighted is None:
+            return None
+        return decks.get_option_at_index(decks.highlighted).id
 
     def action_start(self) -> None:
-        decks = self.query_one("#decks", OptionList)
-        if decks.highlighted is not None:
-            self._start(decks.get_option_at_index(decks.highlighted).id)
+        deck = self._highlighted_deck()
+        if deck is not None:
+            self._open(self.quiz_app.study.session("deck", deck=deck))
 
-    def _start(self, deck_id: str | None) -> None:
-        study = self.quiz_app.study
-        deck = study.bank.deck(deck_id or "")
-        if deck is None:
+    def action_cram(self) -> None:
+        deck = self._highlighted_deck()
+        if deck is not None:
+            self._open(self.quiz_app.study.session("cram", deck=deck))
+
+    def action_session(self, kind: str) -> None:
+        session = self.quiz_app.study.session(kind)
+        if not session.questions:
+            self.notify(EMPTY.get(kind, EMPTY["review"])[self.quiz_app.language])
+            return
+        self._open(session)
+
+    def _open(self, session: StudySession) -> None:
+        if not session.questions:
             return
         from quizapp.tui.screens.quiz import QuizScreen  # deferred: keeps start-up light
 
-        self.app.push_screen(QuizScreen(deck.title, list(deck.questions)))
+        self.app.push_screen(QuizScreen(session))
+
+    def action_stats(self) -> None:
+        from quizapp.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_language(self) -> None:
         self.quiz_app.toggle_language()

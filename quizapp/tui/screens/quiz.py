@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Markdown, Static
 
-from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, Text, text_in
+from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, text_in
 from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
-from quizapp.study import AnswerRecord, SessionResult, now
+from quizapp.study import AnswerRecord, SessionResult, StudySession, now
 from quizapp.tui.widgets.answers import AnswerArea
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ LABELS = {
         "computed": "How it is computed",
         "no_hints": "No more hints.",
         "hint": "Hint",
+        "nothing_to_undo": "Nothing to undo in this session.",
+        "undone": "Answer taken back: try again.",
         "next": "Enter or n: next question",
     },
     "zh": {
@@ -48,6 +51,8 @@ LABELS = {
         "computed": "计算方法",
         "no_hints": "没有更多提示了。",
         "hint": "提示",
+        "nothing_to_undo": "本轮没有可撤销的作答。",
+        "undone": "已撤销上一次作答，请重新作答。",
         "next": "回车或 n：下一题",
     },
 }
@@ -60,13 +65,14 @@ class QuizScreen(Screen[None]):
         Binding("h", "hint", "Hint", show=True),
         Binding("s", "skip", "Skip", show=True),
         Binding("n,enter", "next", "Next", show=True),
+        Binding("u", "undo", "Undo", show=True),
         Binding("escape", "leave", "Back", show=True),
     ]
 
-    def __init__(self, title: Text, questions: list[Question]) -> None:
+    def __init__(self, session: StudySession) -> None:
         super().__init__()
-        self.deck_title = title
-        self.questions = questions
+        self.session = session
+        self.questions = session.questions
         self.index = 0
         self.result = SessionResult()
         self.answered = False
@@ -103,9 +109,10 @@ class QuizScreen(Screen[None]):
         self.hints_shown = 0
         self.started = now()
         dots = "●" * q.difficulty + "○" * (3 - q.difficulty)
+        cram = " · cram" if self.session.mode == "cram" else ""
         header = (
-            f"{text_in(self.deck_title, lang)} · {self.index + 1}/{len(self.questions)}"
-            f"   {dots}   [dim]{' '.join(q.tags)}[/]"
+            f"{escape(self.session.title)}{cram} · {self.index + 1}/{len(self.questions)}"
+            f"   {dots}   [dim]{escape(' '.join(q.tags))}[/]"
         )
         self.query_one("#quiz-header", Static).update(header)
         prompt = text_in(q.prompt, lang)
@@ -133,8 +140,15 @@ class QuizScreen(Screen[None]):
             return
         self.answered = True
         seconds = now() - self.started
-        self.result.records.append(
-            AnswerRecord(self.question, verdict, seconds, hinted=self.hints_shown > 0)
+        hinted = self.hints_shown > 0
+        self.result.records.append(AnswerRecord(self.question, verdict, seconds, hinted=hinted))
+        self.quiz_app.study.record(
+            self.question,
+            event.answer,
+            verdict,
+            seconds=seconds,
+            hinted=hinted,
+            mode=self.session.mode,
         )
         await self._show_feedback(verdict, event.answer)
 
@@ -212,10 +226,22 @@ class QuizScreen(Screen[None]):
         if self.index + 1 >= len(self.questions):
             from quizapp.tui.screens.summary import SummaryScreen
 
-            self.app.switch_screen(SummaryScreen(self.deck_title, self.result))
+            self.app.switch_screen(SummaryScreen(self.session.title, self.result))
             return
         self.index += 1
         await self._show()
+
+    async def action_undo(self) -> None:
+        """Take back the last recorded answer of this session and ask that question again."""
+        answered = [i for i, r in enumerate(self.result.records) if r.verdict is not None]
+        if not answered or self.quiz_app.study.undo_last() is None:
+            self.notify(self.labels["nothing_to_undo"])
+            return
+        last = answered[-1]
+        del self.result.records[last:]
+        self.index = last  # one record per question shown, answered or skipped
+        await self._show()
+        self.notify(self.labels["undone"])
 
     def action_leave(self) -> None:
         focused = self.focused
@@ -226,7 +252,8 @@ class QuizScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letter keys belong to a focused text input; Escape first leaves it.
-        return not (action in ("hint", "skip", "next") and isinstance(self.focused, Input))
+        typing = isinstance(self.focused, Input)
+        return not (action in ("hint", "skip", "next", "undo") and typing)
 
 
 def _reference(ref: Reference | str) -> str:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from quizapp.bank.model import Text, text_in
+from quizapp.bank.model import text_in
 from quizapp.study import SessionResult
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "Home", show=True)]
 
-    def __init__(self, title: Text, result: SessionResult) -> None:
+    def __init__(self, title: str, result: SessionResult) -> None:
         super().__init__()
         self.deck_title = title
         self.result = result
@@ -42,14 +42,14 @@ class SummaryScreen(Screen[None]):
             f"- `{q.id}`: {text_in(q.prompt, lang).splitlines()[0][:70]}" for q in r.to_review
         )
         if lang == "zh":
-            head = f"## {text_in(self.deck_title, lang)}：完成\n\n"
+            head = f"## {self.deck_title}：完成\n\n"
             body = (
                 f"答对 **{right} / {len(r.records)}**，得分 {r.score:.0%}，"
                 f"用时 {minutes} 分 {seconds} 秒。\n\n"
             )
             tail = f"### 需要复习\n\n{review}" if review else "全部答对！"
         else:
-            head = f"## {text_in(self.deck_title, lang)}: done\n\n"
+            head = f"## {self.deck_title}: done\n\n"
             body = (
                 f"**{right} / {len(r.records)}** right, score {r.score:.0%}, "
                 f"in {minutes}m {seconds}s.\n\n"

@@ -1,0 +1,171 @@
+"""Stats: the self-assessment report, with per-deck bars, accuracy over time, weakest topics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from quizapp.store.report import Report
+    from quizapp.tui.app import QuizApp
+
+WORDS = {
+    "en": {
+        "overall": "Overall",
+        "deck": "deck",
+        "accuracy": "accuracy",
+        "attempts": "attempts",
+        "mastery": "mastery",
+        "due": "due",
+        "streak": "day streak",
+        "today": "due today",
+        "week": "due this week",
+        "drills": "drills passed",
+        "first": "first-pass rate",
+        "over_time": "Accuracy per study day",
+        "weakest": "Weakest topics (Enter drills the highlighted one)",
+        "none": "No answers yet: study a deck and come back.",
+        "no_store": "Progress is not available (see the warning on home).",
+    },
+    "zh": {
+        "overall": "总体",
+        "deck": "题组",
+        "accuracy": "正确率",
+        "attempts": "作答数",
+        "mastery": "掌握度",
+        "due": "待复习",
+        "streak": "天连续学习",
+        "today": "今日到期",
+        "week": "本周到期",
+        "drills": "已通过的编程练习",
+        "first": "一次通过率",
+        "over_time": "每个学习日的正确率",
+        "weakest": "最薄弱的知识点（回车开始练习选中的一项）",
+        "none": "还没有作答记录：先学习一个题组吧。",
+        "no_store": "无法读取学习进度（见主页提示）。",
+    },
+}
+
+
+def bar(share: float | None, width: int = 12) -> str:
+    """A text bar for a share in [0, 1]."""
+    if share is None:
+        return "·" * width
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+class StatsScreen(Screen[None]):
+    """The report, computed in a worker because it reads the whole history."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", show=True)]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield LoadingIndicator()
+            yield Static(id="overview")
+            yield Static(id="decks-table")
+            yield Static(id="over-time-title", classes="title")
+            yield Sparkline([], id="over-time")
+            yield Static(id="weakest-title", classes="title")
+            yield OptionList(id="weakest")
+        yield Footer()
+
+    @property
+    def words(self) -> dict[str, str]:
+        return WORDS[cast("QuizApp", self.app).language]
+
+    def on_mount(self) -> None:
+        for widget in self.query(
+            "#overview, #decks-table, #over-time-title, #over-time, #weakest-title, #weakest"
+        ):
+            widget.display = False
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        report = cast("QuizApp", self.app).study.report()
+        self.app.call_from_thread(self._show, report)
+
+    def _show(self, report: Report | None) -> None:
+        self.query_one(LoadingIndicator).display = False
+        w = self.words
+        overview = self.query_one("#overview", Static)
+        overview.display = True
+        if report is None:
+            overview.update(w["no_store"])
+            return
+        if not report.totals.attempts:
+            overview.update(w["none"])
+            return
+        t = report.totals
+        first_pass = pct(report.drills.first_pass_rate)
+        overview.update(
+            Text.assemble(
+                (f"{w['overall']}: ", "bold"),
+                f"{w['accuracy']} {pct(t.accuracy)} · {w['attempts']} {t.attempts} · ",
+                f"{w['mastery']} {bar(t.mastery)} {pct(t.mastery)} · ",
+                f"{report.streak.current} {w['streak']} · {report.due.today} {w['today']} · ",
+                f"{report.due.this_week} {w['week']} · ",
+                f"{report.drills.passed} {w['drills']} ({w['first']} {first_pass})",
+            )
+        )
+        table = Table(expand=True, box=None, pad_edge=False)
+        for column in (w["deck"], w["accuracy"], w["attempts"], w["mastery"], w["due"]):
+            table.add_column(column)
+        for deck in report.decks:
+            table.add_row(
+                deck.name,
+                f"{bar(deck.accuracy, 8)} {pct(deck.accuracy)}",
+                str(deck.attempts),
+                f"{bar(deck.mastery, 8)} {pct(deck.mastery)}",
+                str(deck.due_today),
+            )
+        decks = self.query_one("#decks-table", Static)
+        decks.update(table)
+        decks.display = True
+        days = [d.accuracy for d in report.daily if d.accuracy is not None]
+        if days:
+            title = self.query_one("#over-time-title", Static)
+            title.update(f"{w['over_time']} ({len(days)}: {pct(days[0])} → {pct(days[-1])})")
+            title.display = True
+            spark = self.query_one("#over-time", Sparkline)
+            spark.data = days
+            spark.display = True
+        weakest = self.query_one("#weakest", OptionList)
+        weakest.clear_options()
+        for topic in report.weakest:
+            weakest.add_option(
+                Option(
+                    Text(f"#{topic.tag}  {pct(topic.accuracy)} of {topic.attempts}  ")
+                    + Text(" ".join(topic.review_ids[:3]), style="dim"),
+                    topic.tag,
+                )
+            )
+        if report.weakest:
+            self.query_one("#weakest-title", Static).update(w["weakest"])
+            self.query_one("#weakest-title").display = True
+            weakest.display = True
+            weakest.focus()
+
+    @on(OptionList.OptionSelected, "#weakest")
+    def _drill_topic(self, event: OptionList.OptionSelected) -> None:
+        from quizapp.tui.screens.quiz import QuizScreen
+
+        session = cast("QuizApp", self.app).study.session("tag", tag=event.option.id)
+        if session.questions:
+            self.app.push_screen(QuizScreen(session))

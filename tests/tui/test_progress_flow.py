@@ -1,0 +1,117 @@
+"""Pilot tests: answers reach the store at once, review sessions, undo, quitting and resuming."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from quizapp.store.progress import ProgressStore
+from quizapp.tui.app import QuizApp, make_app
+from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.quiz import QuizScreen
+from tests.tui.conftest import FIXTURE_BANK
+
+
+async def _press(pilot: Pilot[None], *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+def _app(data: Path) -> QuizApp:
+    return make_app(data, [FIXTURE_BANK], shipped=False)
+
+
+def _attempts(data: Path) -> list[tuple[str, bool, str]]:
+    with ProgressStore.open(data) as store:
+        return [(a.item_id, a.correct, a.mode) for a in store.attempts()]
+
+
+def test_each_answer_is_stored_before_the_next_key(tmp_path: Path) -> None:
+    async def flow() -> None:
+        async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "enter", "1")
+            assert _attempts(tmp_path) == [("fx.single", True, "learn")]
+            await _press(pilot, "n", "2", "enter")
+            assert _attempts(tmp_path)[-1] == ("fx.multi", False, "learn")
+
+    asyncio.run(flow())
+
+
+def test_quit_mid_session_then_resume_keeps_progress(tmp_path: Path) -> None:
+    async def first() -> None:
+        async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "enter", "2", "n", "1", "enter", "n")
+            await pilot.press("ctrl+q")
+
+    async def second() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            counts = home.counts["types"]
+            assert (counts.total, counts.seen) == (7, 2)
+
+    asyncio.run(first())
+    assert [a[0] for a in _attempts(tmp_path)] == ["fx.single", "fx.multi"]
+    asyncio.run(second())
+
+
+def test_review_session_asks_due_cards_and_records_review_mode(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "r")  # nothing due yet: a notice, no session
+            assert isinstance(app.screen, HomeScreen)
+            await _press(pilot, "enter", "2")  # wrong: the card is due again soon
+            await _press(pilot, "escape")
+            store = app.study.store
+            assert store is not None
+            # A wrong answer is relearned after 10 minutes; look from 11 minutes on.
+            later = store.now() + timedelta(minutes=11)
+            store._clock = lambda: later
+            await _press(pilot, "r")
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            assert [q.id for q in screen.questions] == ["fx.single"]
+            assert screen.session.mode == "review"
+            await _press(pilot, "1")
+        assert _attempts(tmp_path)[-1] == ("fx.single", True, "review")
+
+    asyncio.run(flow())
+
+
+def test_undo_takes_back_the_answer_in_the_store_and_asks_again(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "enter", "1")
+            with ProgressStore.open(tmp_path) as store:
+                card_after = store.card("fx.single")
+            assert card_after is not None
+            await _press(pilot, "u")
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            assert screen.index == 0 and not screen.answered
+            with ProgressStore.open(tmp_path) as store:
+                assert store.attempts() == [] and store.card("fx.single") is None
+            await _press(pilot, "2")
+        assert _attempts(tmp_path) == [("fx.single", False, "learn")]
+
+    asyncio.run(flow())
+
+
+def test_cram_is_recorded_as_cram_and_leaves_cards_alone(tmp_path: Path) -> None:
+    async def flow() -> None:
+        async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "c", "1")
+        with ProgressStore.open(tmp_path) as store:
+            assert [(a.item_id, a.mode) for a in store.attempts()] == [("fx.single", "cram")]
+            assert store.card("fx.single") is None
+
+    asyncio.run(flow())
