@@ -7,6 +7,7 @@ folder. Settings live in `config.toml` there; a broken settings file is reported
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,30 @@ def load_settings(folder: Path) -> Settings:
     else:
         settings.problems.append(Problem(str(path), 1, 'language must be "en" or "zh"'))
     return settings
+
+
+_LANGUAGE_LINE = re.compile(r"^[ \t]*language[ \t]*=.*$", re.MULTILINE)
+
+
+def save_language(folder: Path, language: str) -> None:
+    """Set `language` in config.toml, editing that one line in place (or adding it).
+
+    The file is the user's: comments, other keys and formatting are kept as they were.
+    """
+    path = folder / CONFIG_FILE
+    line = f'language = "{language}"'
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if _LANGUAGE_LINE.search(text):
+        text = _LANGUAGE_LINE.sub(line, text, count=1)
+    else:
+        text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def _toml_line(exc: Exception) -> int:

@@ -20,7 +20,7 @@ from quizapp.bank.cache import DeckCache
 from quizapp.bank.loader import Bank, load_bank
 from quizapp.bank.model import Lang, LoadedDeck, Question, text_in
 from quizapp.bank.problems import Problem
-from quizapp.config import Settings, data_dir, load_settings
+from quizapp.config import Settings, data_dir, load_settings, save_language
 from quizapp.quiz.checking import Answer, SelfRating, Verdict, check_answer
 
 if TYPE_CHECKING:
@@ -138,6 +138,14 @@ class Study:
                             f"progress is read-only: {self._store.read_only_reason}"
                         )
             return self._store
+
+    def set_language(self, lang: Lang) -> None:
+        """Switch the language and remember it in config.toml (only that line changes)."""
+        self.language = lang
+        try:
+            save_language(self.folder, lang)
+        except OSError as exc:
+            self.notices.append(f"the language choice could not be saved: {exc.strerror or exc}")
 
     @property
     def catalog(self) -> list[ItemInfo]:

@@ -107,3 +107,19 @@ def test_broken_settings_file_is_reported_not_fatal(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     assert settings.banks == [] and settings.language == "en"
     assert len(settings.problems) == 1 and "config.toml" in settings.problems[0].path
+
+
+def test_language_choice_is_saved_without_touching_the_rest_of_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '# my decks\nbanks = ["~/decks"]  # keep\nlanguage = "en"\n', encoding="utf-8"
+    )
+    study = Study(tmp_path)
+    study.set_language("zh")
+    assert config.read_text(encoding="utf-8") == (
+        '# my decks\nbanks = ["~/decks"]  # keep\nlanguage = "zh"\n'
+    )
+    assert Study(tmp_path).language == "zh"
+    fresh = tmp_path / "fresh"
+    Study(fresh).set_language("zh")
+    assert (fresh / "config.toml").read_text(encoding="utf-8") == 'language = "zh"\n'

@@ -30,6 +30,8 @@ class QuizApp(App[None]):
         super().__init__()
         self.study = study
         self.set_reactive(QuizApp.language, study.language)
+        # `guarded` handlers re-raise under a test harness (headless) unless told otherwise.
+        self.reraise_errors: bool | None = None
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
@@ -43,7 +45,7 @@ class QuizApp(App[None]):
     def toggle_language(self) -> None:
         """Switch English / Chinese; screens watch `language` and re-render."""
         self.language = "zh" if self.language == "en" else "en"
-        self.study.language = self.language
+        self.study.set_language(self.language)
 
 
 def make_app(

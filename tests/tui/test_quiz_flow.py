@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown
 
@@ -118,3 +119,24 @@ print("torch" in sys.modules)
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+def test_an_unexpected_error_is_shown_and_the_app_keeps_running(
+    app: QuizApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    async def flow() -> None:
+        app.reraise_errors = False
+        async with app.run_test(size=(100, 30)) as pilot:
+            monkeypatch.setattr(app.study, "answer", broken)
+            await _press(pilot, "enter", "1")
+            assert app.is_running and isinstance(app.screen, QuizScreen)
+            assert any("boom" in str(n.message) for n in app._notifications)
+            log = app.study.folder / "errors.log"
+            assert "RuntimeError: boom" in log.read_text(encoding="utf-8")
+            await _press(pilot, "escape")
+            assert app.is_running
+
+    asyncio.run(flow())

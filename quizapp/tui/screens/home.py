@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.bank.model import text_in
 from quizapp.study import DeckCounts, StudySession
+from quizapp.tui.errors import guarded
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -127,6 +128,7 @@ class HomeScreen(Screen[None]):
         return label
 
     @on(OptionList.OptionSelected, "#decks")
+    @guarded
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._open(self.quiz_app.study.session("deck", deck=event.option.id))
 
@@ -136,16 +138,19 @@ class HomeScreen(Screen[None]):
             return None
         return decks.get_option_at_index(decks.highlighted).id
 
+    @guarded
     def action_start(self) -> None:
         deck = self._highlighted_deck()
         if deck is not None:
             self._open(self.quiz_app.study.session("deck", deck=deck))
 
+    @guarded
     def action_cram(self) -> None:
         deck = self._highlighted_deck()
         if deck is not None:
             self._open(self.quiz_app.study.session("cram", deck=deck))
 
+    @guarded
     def action_session(self, kind: str) -> None:
         session = self.quiz_app.study.session(kind)
         if not session.questions:
@@ -160,10 +165,12 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(QuizScreen(session))
 
+    @guarded
     def action_stats(self) -> None:
         from quizapp.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
 
+    @guarded
     def action_language(self) -> None:
         self.quiz_app.toggle_language()

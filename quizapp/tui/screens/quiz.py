@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Input, Markdown, Static
 from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, text_in
 from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
 from quizapp.study import AnswerRecord, SessionResult, StudySession, now
+from quizapp.tui.errors import guarded
 from quizapp.tui.widgets.answers import AnswerArea
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class QuizScreen(Screen[None]):
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
 
     @on(AnswerArea.Submitted)
+    @guarded
     async def _submitted(self, event: AnswerArea.Submitted) -> None:
         if self.answered:
             return
@@ -153,6 +155,7 @@ class QuizScreen(Screen[None]):
         await self._show_feedback(verdict, event.answer)
 
     @on(AnswerArea.Revealed)
+    @guarded
     async def _revealed(self) -> None:
         q = self.question
         assert isinstance(q, Open)
@@ -196,6 +199,7 @@ class QuizScreen(Screen[None]):
         area.disabled = True
         self.query_one("#quiz-body", VerticalScroll).focus()
 
+    @guarded
     def action_hint(self) -> None:
         if self.answered:
             return
@@ -213,11 +217,13 @@ class QuizScreen(Screen[None]):
         widget.update(shown)
         widget.display = True
 
+    @guarded
     async def action_skip(self) -> None:
         if not self.answered:
             self.result.records.append(AnswerRecord(self.question, None, now() - self.started))
         await self._advance()
 
+    @guarded
     async def action_next(self) -> None:
         if self.answered:
             await self._advance()
@@ -231,6 +237,7 @@ class QuizScreen(Screen[None]):
         self.index += 1
         await self._show()
 
+    @guarded
     async def action_undo(self) -> None:
         """Take back the last recorded answer of this session and ask that question again."""
         answered = [i for i, r in enumerate(self.result.records) if r.verdict is not None]

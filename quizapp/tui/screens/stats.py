@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from quizapp.tui.errors import guarded
+
 if TYPE_CHECKING:
     from quizapp.store.report import Report
     from quizapp.tui.app import QuizApp
@@ -163,6 +165,7 @@ class StatsScreen(Screen[None]):
             weakest.focus()
 
     @on(OptionList.OptionSelected, "#weakest")
+    @guarded
     def _drill_topic(self, event: OptionList.OptionSelected) -> None:
         from quizapp.tui.screens.quiz import QuizScreen
 
