@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the given paths, or the shipped bank and the user's `--bank` folders."""
+    from quizapp.bank.drill import SHIPPED_DRILLS, drill_files, load_drills
     from quizapp.bank.loader import load_bank
 
     if args.paths:
@@ -30,9 +31,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"quizapp validate: no such file or folder: {', '.join(missing)}", file=sys.stderr
             )
             return EXIT_USAGE
-        bank = load_bank([Path(p) for p in args.paths], shipped=False)
+        roots = [Path(p) for p in args.paths]
+        # A drill file or drills folder named directly is validated as drills, not as decks.
+        deck_roots = [
+            r for r in roots if not (drill_files(r) and (r.is_file() or r.name == "drills"))
+        ]
+        bank = load_bank(deck_roots, shipped=False)
+        drills = load_drills(roots)
     else:
         bank = load_bank([Path(p) for p in args.bank])
+        drills = load_drills([SHIPPED_DRILLS, *(Path(p) for p in args.bank)])
+    bank.problems.extend(drills.problems)
     for problem in bank.problems:
         print(problem)
     n_questions = sum(len(d) for d in bank.decks)
@@ -45,7 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
-    print(f"OK: {n_questions} questions in {len(bank.decks)} decks")
+    print(f"OK: {n_questions} questions in {len(bank.decks)} decks, {len(drills.drills)} drills")
     return EXIT_OK
 
 

@@ -1,0 +1,83 @@
+"""What a grading run produces: plain data shared by the server, the client, the CLI and the TUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One named check and whether the submission passed it, with what went wrong if not."""
+
+    name: str
+    passed: bool
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """A recognised mistake: its catalog id, the explanation with the fix, the quiz questions."""
+
+    id: str
+    message: str
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The verdict on one submission; `passed` only if every check passed."""
+
+    drill: str
+    passed: bool
+    checks: tuple[CheckResult, ...]
+    diagnosis: tuple[Diagnosis, ...] = ()
+    duration_s: float = 0.0
+    output: str = ""
+    cancelled: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI contract's shape: drill, passed, checks, diagnosis, duration_s."""
+        return {
+            "drill": self.drill,
+            "passed": self.passed,
+            "checks": [
+                {"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks
+            ],
+            "diagnosis": [{"id": d.id, "message": d.message} for d in self.diagnosis],
+            "duration_s": round(self.duration_s, 4),
+        }
+
+    def to_wire(self) -> dict[str, Any]:
+        """Everything, for the server-to-client protocol."""
+        data = self.to_json()
+        data["diagnosis"] = [
+            {"id": d.id, "message": d.message, "related": list(d.related)} for d in self.diagnosis
+        ]
+        data["output"] = self.output
+        data["cancelled"] = self.cancelled
+        data["duration_s"] = self.duration_s
+        return data
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            drill=str(data["drill"]),
+            passed=bool(data["passed"]),
+            checks=tuple(
+                CheckResult(str(c["name"]), bool(c["passed"]), str(c["message"]))
+                for c in data["checks"]
+            ),
+            diagnosis=tuple(
+                Diagnosis(str(d["id"]), str(d["message"]), tuple(d.get("related", ())))
+                for d in data["diagnosis"]
+            ),
+            duration_s=float(data["duration_s"]),
+            output=str(data.get("output", "")),
+            cancelled=bool(data.get("cancelled", False)),
+        )

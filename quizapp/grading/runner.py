@@ -1,0 +1,274 @@
+"""Grading one submission in the server: reference results, the sandboxed run, verdict, diagnosis.
+
+Reference results and catalogued mistakes' results are computed here, in the trusted process,
+once per drill and kept for later runs; only the submission's own run is forked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizapp.bank.drill import Drill
+from quizapp.grading.child import format_error, run_submission
+from quizapp.grading.protocol import Frame
+from quizapp.grading.report import CheckResult, Diagnosis, Report
+from quizapp.grading.sandbox import OUTPUT_FAIL_BYTES, ChildRun, Limits, run_child
+from quizapp.grading.suite import (
+    Check,
+    DrillSuite,
+    Inputs,
+    Mistake,
+    Recorded,
+    Recorder,
+    clone_inputs,
+    recorded_from_frame,
+)
+
+Progress = Callable[[int, int, str], None]
+FORBIDDEN_CHECK = "written from plain tensor ops"
+LOAD_CHECK = "load the submission"
+PROCESS_CHECK = "process ended normally"
+OUTPUT_CHECK = "printed output within limits"
+
+
+def run_in_process(impl: Any, check: Check, inputs: Inputs) -> Recorded:
+    """Run a check on a trusted implementation (torch's or a catalogued mistake)."""
+    import torch
+
+    torch.manual_seed(0)  # the child seeds the same way: random layers repeat run to run
+    rec = Recorder()
+    try:
+        check.run(impl, clone_inputs(inputs), rec)
+    except Exception as exc:  # a flawed layer failing is data, not a crash
+        result = rec.result()
+        result.error = format_error(exc, "")
+        result.error_type = type(exc).__name__
+        return result
+    return rec.result()
+
+
+@dataclass
+class PreparedSuite:
+    """A drill's checks with their inputs and reference results, built once per server."""
+
+    suite: DrillSuite
+    checks: list[Check]
+    inputs: dict[str, Inputs]
+    refs: dict[str, Recorded]
+    mistake_runs: dict[tuple[str, int, str], Recorded] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, suite: DrillSuite) -> PreparedSuite:
+        checks = suite.build_checks()
+        inputs = {c.name: c.make_inputs() for c in checks}
+        refs = {c.name: run_in_process(suite.reference, c, inputs[c.name]) for c in checks}
+        broken = {n: r.error for n, r in refs.items() if r.error is not None}
+        if broken:
+            raise RuntimeError(f"reference fails its own checks: {broken}")
+        return cls(suite, checks, inputs, refs)
+
+    def mistake_run(self, mistake: Mistake, index: int, check: Check) -> Recorded:
+        key = (mistake.id, index, check.name)
+        if key not in self.mistake_runs:
+            impl = mistake.impls[index]
+            self.mistake_runs[key] = run_in_process(impl, check, self.inputs[check.name])
+        return self.mistake_runs[key]
+
+
+def grade(
+    prepared: PreparedSuite,
+    drill: Drill,
+    source: str,
+    filename: str,
+    *,
+    limits: Limits,
+    progress: Progress | None = None,
+    control_fd: int | None = None,
+    on_control: Callable[[], bool] | None = None,
+) -> Report:
+    """Run the submission in a sandboxed child and judge what it sent back."""
+    start = time.monotonic()
+    checks = prepared.checks
+    total = len(checks)
+    done = 0
+
+    def on_frame(frame: Frame) -> None:
+        nonlocal done
+        if frame.header.get("kind") == "check" and progress is not None:
+            done += 1
+            progress(done, total, str(frame.header.get("name", "")))
+
+    def target(fd: int) -> None:
+        run_submission(
+            fd,
+            source=source,
+            filename=filename,
+            entry=drill.entry,
+            checks=checks,
+            inputs=prepared.inputs,
+        )
+
+    run = run_child(
+        target, limits=limits, on_frame=on_frame, control_fd=control_fd, on_control=on_control
+    )
+    report = judge(prepared, drill, run, limits)
+    return Report(
+        drill=report.drill,
+        passed=report.passed,
+        checks=report.checks,
+        diagnosis=report.diagnosis,
+        duration_s=time.monotonic() - start,
+        output=report.output,
+        cancelled=run.cancelled,
+    )
+
+
+def judge(prepared: PreparedSuite, drill: Drill, run: ChildRun, limits: Limits) -> Report:
+    """The verdict from the child's frames alone; nothing the child claims is a verdict."""
+    output = run.output
+    if run.output_bytes > len(run.output.encode()):
+        output += f"\n[... output truncated: {run.output_bytes:,} bytes in all]"
+    load: Frame | None = None
+    got: dict[str, Recorded] = {}
+    finished = False
+    for frame in run.frames:
+        kind = frame.header.get("kind")
+        if kind == "load" and load is None:
+            load = frame
+        elif kind == "check":
+            name = str(frame.header.get("name"))
+            if name in prepared.refs and name not in got:
+                got[name] = recorded_from_frame(frame.header, frame.arrays)
+        elif kind == "done":
+            finished = True
+    ending = run.ending(limits.time_s)
+    results: list[CheckResult] = []
+    if load is None or load.header.get("error") is not None:
+        if load is not None:
+            message = str(load.header.get("error"))
+        else:
+            message = ending or _exit_message(run, "while loading the file")
+        results.append(CheckResult(LOAD_CHECK, False, message))
+        return Report(drill.id, False, tuple(results), output=output)
+    ops: set[str] = {str(o) for o in load.header.get("ops", [])}
+    failing: list[Check] = []
+    first_missing: str | None = None
+    for check in prepared.checks:
+        rec = got.get(check.name)
+        if rec is None:
+            first_missing = first_missing or check.name
+            results.append(CheckResult(check.name, False, "not run: the process ended first"))
+            continue
+        ops.update(rec.ops)
+        verdict = check.verdict(prepared.refs[check.name], rec, prepared.inputs[check.name])
+        results.append(CheckResult(check.name, verdict is None, verdict or ""))
+        if verdict is not None:
+            failing.append(check)
+    if not finished or ending:
+        where = f" during '{first_missing}'" if first_missing else ""
+        reason = ending or _exit_message(run, "before finishing")
+        results.insert(0, CheckResult(PROCESS_CHECK, False, f"{reason}{where}"))
+    if run.output_bytes > OUTPUT_FAIL_BYTES and not run.flooded:
+        message = (
+            f"the submission printed {run.output_bytes:,} bytes; at most "
+            f"{OUTPUT_FAIL_BYTES:,} are allowed: remove the prints inside loops"
+        )
+        results.insert(0, CheckResult(OUTPUT_CHECK, False, message))
+    diagnosis: list[Diagnosis] = []
+    forbidden = _forbidden_message(prepared.suite, drill, ops, load.header.get("mro", []))
+    results.append(CheckResult(FORBIDDEN_CHECK, forbidden is None, forbidden or ""))
+    if forbidden is not None:
+        diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", forbidden, drill.related))
+    diagnosis.extend(diagnose(prepared, failing, got))
+    passed = all(r.passed for r in results)
+    return Report(drill.id, passed, tuple(results), tuple(diagnosis), output=output)
+
+
+def _exit_message(run: ChildRun, when: str) -> str:
+    if run.signal is not None:
+        return run.ending(0)
+    status = run.exit_status
+    return (
+        f"the process exited with status {status} {when} (os._exit or a hard exit in the "
+        "submission?); nothing after that point could be checked"
+    )
+
+
+def _forbidden_message(suite: DrillSuite, drill: Drill, ops: set[str], mro: Any) -> str | None:
+    used = sorted(ops & set(drill.forbidden))
+    if used:
+        names = ", ".join(f"`{u}`" for u in used)
+        return (
+            f"your code runs torch's built-in {names} (through nn, torch.nn.functional, "
+            "torch.ops.aten or an alias); this drill asks you to write it from plain tensor ops"
+        )
+    if isinstance(mro, list):
+        foreign = [
+            str(c)
+            for c in mro
+            if isinstance(c, str) and c.startswith("torch.") and c not in suite.allowed_bases
+        ]
+        if foreign:
+            return (
+                f"{drill.entry} inherits from {foreign[0]}; subclass only the base class the "
+                "drill names and write the computation yourself"
+            )
+    return None
+
+
+def diagnose(
+    prepared: PreparedSuite, failing: list[Check], got: dict[str, Recorded]
+) -> list[Diagnosis]:
+    """Name the catalogued mistakes that reproduce the user's numbers where they differ."""
+    remaining = [c for c in failing if c.name in got]
+    found: list[Diagnosis] = []
+    used: set[str] = set()
+    while remaining:
+        best: tuple[Mistake, list[Check]] | None = None
+        for mistake in prepared.suite.mistakes:
+            if mistake.id in used:
+                continue
+            explained = _explained(prepared, mistake, remaining, got, best)
+            if explained and (best is None or len(explained) > len(best[1])):
+                best = (mistake, explained)
+        # A mistake must account for at least half of what is still unexplained.
+        if best is None or 2 * len(best[1]) < len(remaining):
+            break
+        mistake, explained = best
+        used.add(mistake.id)
+        found.append(Diagnosis(mistake.id, _diagnosis_text(mistake), mistake.related))
+        remaining = [c for c in remaining if c not in explained]
+    return found
+
+
+def _explained(
+    prepared: PreparedSuite,
+    mistake: Mistake,
+    remaining: list[Check],
+    got: dict[str, Recorded],
+    best: tuple[Mistake, list[Check]] | None,
+) -> list[Check]:
+    explained: list[Check] = []
+    misses = 0
+    need = max(len(best[1]) + 1 if best else 1, (len(remaining) + 1) // 2)
+    for check in remaining:
+        if misses > len(remaining) - need:
+            return []  # cannot win any more: stop running this mistake
+        inputs = prepared.inputs[check.name]
+        if any(
+            check.matches(prepared.mistake_run(mistake, i, check), got[check.name], inputs)
+            for i in range(len(mistake.impls))
+        ):
+            explained.append(check)
+        else:
+            misses += 1
+    return explained
+
+
+def _diagnosis_text(mistake: Mistake) -> str:
+    if mistake.related:
+        return f"{mistake.message} (quiz: {', '.join(mistake.related)})"
+    return mistake.message

@@ -1,0 +1,25 @@
+"""Wrong on purpose (dropout.mask-shared-across-batch): one mask for the whole batch."""
+
+import torch
+from torch import nn
+
+
+class Dropout(nn.Module):
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def mask_shape(self, x):
+        return x.shape
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return x
+        if self.p == 1:
+            return x.mul_(0) if self.inplace else x * 0
+        mask = torch.empty((1, *self.mask_shape(x)[1:]), dtype=x.dtype).bernoulli_(1 - self.p)
+        mask = mask / (1 - self.p)
+        return x.mul_(mask) if self.inplace else x * mask
