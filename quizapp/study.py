@@ -24,9 +24,13 @@ from quizapp.config import Settings, data_dir, load_settings, save_language
 from quizapp.quiz.checking import Answer, SelfRating, Verdict, check_answer
 
 if TYPE_CHECKING:
+    from quizapp.bank.drill import Drill
+    from quizapp.grading.client import CancelFlag, Progress
+    from quizapp.grading.report import Report as GradeReport
     from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
     from quizapp.store.report import Report
+    from quizapp.store.workspace import SolutionFile, Workspace
 
 Mode = Literal["learn", "review", "cram", "mock"]
 SESSION_TITLES = {
@@ -111,6 +115,7 @@ class Study:
         self._store: ProgressStore | None = None
         self._store_tried = False
         self._lock = threading.Lock()
+        self._drills: dict[str, Drill] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -254,6 +259,73 @@ class Study:
             return store.undo_last().item_id
         except NothingToUndoError:
             return None
+
+    @property
+    def drills(self) -> dict[str, Drill]:
+        """The shipped drills by id (loaded on first use)."""
+        if self._drills is None:
+            from quizapp.bank.drill import load_drills
+
+            loaded = load_drills()
+            self._drills = dict(loaded.drills)
+            self.bank.problems.extend(loaded.problems)
+        return self._drills
+
+    @property
+    def workspace(self) -> Workspace:
+        from quizapp.store.workspace import Workspace
+
+        return Workspace.in_data_dir(self.folder)
+
+    def open_solution(self, drill_id: str) -> SolutionFile:
+        """The user's file for a drill, created from the starter the first time."""
+        return self.workspace.open(drill_id, self.drills[drill_id].starter)
+
+    def reference_solution(self, drill_id: str) -> str:
+        from quizapp.bank.loader import SHIPPED_BANK
+
+        path = SHIPPED_BANK.parent / "solutions" / f"{drill_id}.py"
+        return path.read_text(encoding="utf-8")
+
+    def passed_drills(self) -> set[str]:
+        store = self.store
+        return {r.drill_id for r in store.drill_runs() if r.passed} if store is not None else set()
+
+    def grade(
+        self,
+        drill_id: str,
+        source: str,
+        filename: str,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+        seconds: float | None = None,
+        hint_used: bool = False,
+    ) -> GradeReport:
+        """Grade a solution in the sandbox (never imports torch here) and record the run.
+
+        The first passing run counts as the drill's review (its FSRS card); every run is kept.
+        """
+        from quizapp.grading.client import grade
+        from quizapp.store.workspace import code_hash
+
+        report = grade(drill_id, source, filename, progress=progress, cancel=cancel)
+        store = self.store
+        if store is not None and not store.read_only and not report.cancelled:
+            first_pass = report.passed and drill_id not in self.passed_drills()
+            store.record_drill_run(
+                drill_id,
+                code_hash=code_hash(source),
+                passed=report.passed,
+                duration=report.duration_s,
+                failed_checks=[c.name for c in report.failed_checks],
+                diagnosis_ids=[d.id for d in report.diagnosis],
+                review=first_pass,
+                seconds=seconds,
+                hint_used=hint_used,
+                language=self.language,
+            )
+        return report
 
     def report(self) -> Report | None:
         """The self-assessment report (reads the whole history: call it from a worker)."""

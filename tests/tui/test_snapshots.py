@@ -79,3 +79,14 @@ def test_stats_after_a_session(
 def test_home_after_a_session(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
     keys = ["enter", "_", "1", "_", "n", "2", "_", "escape", "_"]
     assert snap_compare(snap_app, press=keys, terminal_size=(100, 24), run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drill_list(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, press=["d", "_"], terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drill_editor(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    keys = ["d", "_", "enter", "_", "ctrl+t", "_"]
+    assert snap_compare(snap_app, press=keys, terminal_size=size, run_before=settled)

@@ -48,6 +48,7 @@ class HomeScreen(Screen[None]):
         Binding("w", "session('weakest')", "Weakest", show=True),
         Binding("m", "session('mock')", "Mock interview", show=True),
         Binding("c", "cram", "Cram deck", show=True),
+        Binding("d", "drills", "Drills", show=True),
         Binding("s", "stats", "Stats", show=True),
         Binding("l", "language", "EN/中文", show=True),
         Binding("q", "app.quit", "Quit", show=True),
@@ -164,6 +165,12 @@ class HomeScreen(Screen[None]):
         from quizapp.tui.screens.quiz import QuizScreen  # deferred: keeps start-up light
 
         self.app.push_screen(QuizScreen(session))
+
+    @guarded
+    def action_drills(self) -> None:
+        from quizapp.tui.screens.drills import DrillsScreen
+
+        self.app.push_screen(DrillsScreen())
 
     @guarded
     def action_stats(self) -> None:

@@ -1,0 +1,333 @@
+"""A drill: the statement beside an editor holding the user's file, and the grader's verdict.
+
+Grading runs in a thread worker against the sandboxed grading server (this process never imports
+torch); progress streams in, Escape cancels. The file is saved before every run, and when it
+changes on disk (the user edits it in `$EDITOR` or elsewhere) it is reloaded and graded again.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, ProgressBar, Static, TextArea
+
+from quizapp.bank.model import text_in
+from quizapp.grading.report import Report
+from quizapp.study import now
+from quizapp.tui.errors import guarded
+from quizapp.tui.widgets.confirm import Confirm
+
+if TYPE_CHECKING:
+    from quizapp.bank.drill import Drill
+    from quizapp.tui.app import QuizApp
+
+WATCH_SECONDS = 1.0
+
+
+class DrillScreen(Screen[None]):
+    """Write, run, read the verdict, repeat."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run checks", show=True, priority=True),
+        Binding("ctrl+s", "save", "Save", show=True, priority=True),
+        Binding("ctrl+t", "hint", "Hint", show=True, priority=True),
+        Binding("ctrl+o", "external", "$EDITOR", show=True, priority=True),
+        Binding("f3", "solution", "Solution", show=True),
+        Binding("escape", "leave", "Cancel/Back", show=True),
+    ]
+
+    def __init__(self, drill_id: str) -> None:
+        super().__init__()
+        self.drill_id = drill_id
+        self.digest: str | None = None
+        self.path: Path | None = None
+        self.disk_mtime = 0.0
+        self.hints_shown = 0
+        self.started = now()
+        self.cancel = threading.Event()
+        self.running = False
+        self.last_report: Report | None = None
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        return cast("QuizApp", self.app)
+
+    @property
+    def drill(self) -> Drill:
+        return self.quiz_app.study.drills[self.drill_id]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="drill-main"):
+            with VerticalScroll(id="statement-pane"):
+                yield Markdown(id="statement")
+                yield Markdown(id="drill-hints")
+            yield TextArea.code_editor("", language="python", id="editor")
+        yield ProgressBar(id="grading", show_eta=False)
+        with VerticalScroll(id="results-pane"):
+            yield Static(id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lang = self.quiz_app.language
+        drill = self.drill
+        title, statement = text_in(drill.title, lang), text_in(drill.statement, lang)
+        self.query_one("#statement", Markdown).update(
+            f"## {title}\n\n`{drill.signature}`\n\n{statement}"
+        )
+        self.query_one("#drill-hints", Markdown).display = False
+        self.query_one("#grading", ProgressBar).display = False
+        solution = self.quiz_app.study.open_solution(self.drill_id)
+        self._load_text(solution.text, solution.digest, solution.path)
+        self.query_one("#results", Static).update(
+            Text(f"Your file: {solution.path}  ·  Ctrl+R runs the checks", style="dim")
+        )
+        self.set_interval(WATCH_SECONDS, self._watch_disk)
+        self.query_one("#editor", TextArea).focus()
+
+    def _load_text(self, text: str, digest: str, path: Path) -> None:
+        self.query_one("#editor", TextArea).load_text(text)
+        self.digest = digest
+        self.path = path
+        self.disk_mtime = _mtime(path)
+
+    def _save(self) -> bool:
+        """Save the editor to the workspace; on a conflict with the disk, ask first."""
+        from quizapp.store.workspace import WorkspaceConflict, WorkspaceError
+
+        text = self.query_one("#editor", TextArea).text
+        try:
+            saved = self.quiz_app.study.workspace.save(self.drill_id, text, base_digest=self.digest)
+        except WorkspaceConflict as exc:
+            self.app.push_screen(
+                Confirm(f"{exc}\n\nReplace the file on disk with the editor's text?"),
+                self._overwrite_answered,
+            )
+            return False
+        except WorkspaceError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.digest = saved.digest
+        self.disk_mtime = _mtime(saved.path)
+        return True
+
+    def _overwrite_answered(self, yes: bool | None) -> None:
+        if yes:
+            text = self.query_one("#editor", TextArea).text
+            saved = self.quiz_app.study.workspace.save(
+                self.drill_id, text, base_digest=None, overwrite=True
+            )
+            self.digest = saved.digest
+            self.disk_mtime = _mtime(saved.path)
+            self.notify("Saved over the file on disk.")
+
+    @guarded
+    def action_save(self) -> None:
+        if self._save():
+            self.notify("Saved.", timeout=2)
+
+    @guarded
+    def action_run(self) -> None:
+        if self.running:
+            return
+        if not self._save():
+            return
+        self._start_grading(self.query_one("#editor", TextArea).text)
+
+    def _start_grading(self, source: str) -> None:
+        self.running = True
+        self.cancel = threading.Event()
+        bar = self.query_one("#grading", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.query_one("#results", Static).update(
+            Text("Grading… (the first run starts the grader: a few seconds; Esc cancels)")
+        )
+        self.grade(source)
+
+    @work(thread=True, exclusive=True, group="grading", exit_on_error=False)
+    def grade(self, source: str) -> None:
+        study = self.quiz_app.study
+
+        def progress(done: int, total: int, name: str) -> None:
+            self.app.call_from_thread(self._progress, done, total, name)
+
+        try:
+            report = study.grade(
+                self.drill_id,
+                source,
+                str(self.path or "solution.py"),
+                progress=progress,
+                cancel=self.cancel,
+                seconds=now() - self.started,
+                hint_used=self.hints_shown > 0,
+            )
+        except Exception as exc:  # the grader's own failure, shown in the results pane
+            self.app.call_from_thread(self._grader_failed, exc)
+            return
+        self.app.call_from_thread(self._show_report, report)
+
+    def _progress(self, done: int, total: int, name: str) -> None:
+        self.query_one("#grading", ProgressBar).update(total=total, progress=done)
+        self.query_one("#results", Static).update(Text(f"Checking: {name} ({done}/{total})"))
+
+    def _grader_failed(self, exc: Exception) -> None:
+        self.running = False
+        self.query_one("#grading", ProgressBar).display = False
+        self.query_one("#results", Static).update(
+            Text(f"The grader failed (not your code): {exc}", style="bold red")
+        )
+
+    def _show_report(self, report: Report) -> None:
+        self.running = False
+        self.last_report = report
+        self.query_one("#grading", ProgressBar).display = False
+        self.query_one("#results", Static).update(render_report(report, self._next_hint_text()))
+        self.query_one("#results-pane", VerticalScroll).scroll_home(animate=False)
+
+    def _next_hint_text(self) -> str:
+        hints = self.drill.hints
+        if self.hints_shown >= len(hints):
+            return ""
+        return f"Stuck? Ctrl+T shows hint {self.hints_shown + 1} of {len(hints)}."
+
+    @guarded
+    def action_hint(self) -> None:
+        hints = self.drill.hints
+        if self.hints_shown >= len(hints):
+            self.notify("No more hints; F3 shows the reference solution.")
+            return
+        self.hints_shown += 1
+        lang = self.quiz_app.language
+        body = "\n\n".join(
+            f"**Hint {i + 1}.** {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
+        )
+        widget = self.query_one("#drill-hints", Markdown)
+        widget.update(body)
+        widget.display = True
+        self.call_after_refresh(widget.scroll_visible)
+
+    @guarded
+    def action_solution(self) -> None:
+        self.app.push_screen(
+            Confirm("Show the reference solution? Try the hints first: it is yours to write."),
+            self._solution_answered,
+        )
+
+    def _solution_answered(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        code = self.quiz_app.study.reference_solution(self.drill_id)
+        widget = self.query_one("#drill-hints", Markdown)
+        widget.update(f"**Reference solution**\n\n```python\n{code.rstrip()}\n```")
+        widget.display = True
+        self.call_after_refresh(widget.scroll_visible)
+
+    @guarded
+    def action_external(self) -> None:
+        """Edit the file in $EDITOR (the app suspends), then reload and grade it."""
+        if not self._save() or self.path is None:
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(editor), str(self.path)], check=False)
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.notify(f"Could not run {editor}: {exc}", severity="error")
+            return
+        self._watch_disk()
+
+    def _watch_disk(self) -> None:
+        """Reload and re-grade when the file changed on disk since we last saw it."""
+        if self.path is None or self.running:
+            return
+        mtime = _mtime(self.path)
+        if mtime == self.disk_mtime:
+            return
+        from quizapp.store.workspace import WorkspaceError
+
+        try:
+            solution = self.quiz_app.study.workspace.load(self.drill_id)
+        except WorkspaceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        editor = self.query_one("#editor", TextArea)
+        self.disk_mtime = mtime
+        if solution.digest == self.digest:
+            return
+        if editor.text != solution.text and _digest(editor.text) != self.digest:
+            self.notify(
+                "The file changed on disk and you have unsaved edits here: Ctrl+S decides.",
+                severity="warning",
+            )
+            return
+        self._load_text(solution.text, solution.digest, solution.path)
+        self.notify("Reloaded from disk; grading it.")
+        self._start_grading(solution.text)
+
+    def action_leave(self) -> None:
+        if self.running:
+            self.cancel.set()
+            self.notify("Cancelling…", timeout=2)
+            return
+        editor = self.query_one("#editor", TextArea)
+        if _digest(editor.text) != self.digest and not self._save():
+            return
+        self.app.pop_screen()
+
+
+def render_report(report: Report, next_hint: str) -> Table | Text:
+    """The verdict as Rich renderables: headline, diagnosis, failing checks, next hint."""
+    failed = report.failed_checks
+    table = Table.grid(padding=(0, 1))
+    table.add_column()
+    if report.cancelled:
+        table.add_row(Text("Cancelled.", style="bold yellow"))
+        return table
+    if report.passed:
+        headline = f"✔ PASSED all {len(report.checks)} checks in {report.duration_s:.2f}s"
+        table.add_row(Text(headline, style="bold green"))
+        table.add_row(Text("Compare with the reference solution (F3), or pick the next drill."))
+        return table
+    headline = f"✘ {len(failed)} of {len(report.checks)} checks failed ({report.duration_s:.2f}s)"
+    table.add_row(Text(headline, style="bold red"))
+    for diagnosis in report.diagnosis:
+        related = f" (quiz: {', '.join(diagnosis.related)})" if diagnosis.related else ""
+        table.add_row(Text.assemble(("Diagnosis: ", "bold yellow"), diagnosis.message + related))
+    first, *rest = failed
+    table.add_row(Text.assemble(("✘ ", "red"), (first.name, "bold"), ": ", first.message))
+    for check in rest[:6]:
+        table.add_row(Text.assemble(("✘ ", "red"), check.name))
+    if len(rest) > 6:
+        table.add_row(Text(f"… and {len(rest) - 6} more failing checks", style="dim"))
+    if report.output:
+        table.add_row(Text("Your code printed:", style="bold"))
+        table.add_row(Text(report.output[-1500:], style="dim"))
+    if next_hint:
+        table.add_row(Text(next_hint, style="cyan"))
+    return table
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _digest(text: str) -> str:
+    from quizapp.store.workspace import code_hash
+
+    return code_hash(text)
