@@ -151,14 +151,14 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "You normalize with the unbiased batch variance (divide by n-1, e.g. x.var() or "
         "x.std()). torch normalizes with the biased variance (divide by n, "
         "unbiased=False) and uses the unbiased one only for running_var.",
-        ("batchnorm.biased-vs-unbiased-variance",),
+        ("batchnorm.biased-variance-1234",),
         "unbiased-norm",
     ),
     _m(
         "batchnorm.running-var-biased",
         "Your running_var tracks the biased batch variance. torch updates running_var with the "
         "unbiased variance (times n/(n-1)), while normalizing the batch with the biased one.",
-        ("batchnorm.running-var-unbiased",),
+        ("batchnorm.running-var-is-unbiased",),
         "running-var-biased",
     ),
     _m(
@@ -166,7 +166,7 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "Your momentum is reversed (running = momentum*running + (1-momentum)*batch, the Keras "
         "convention). In torch, momentum weights the new batch: "
         "running = (1-momentum)*running + momentum*batch.",
-        ("batchnorm.momentum-convention",),
+        ("batchnorm.momentum-across-frameworks",),
         "momentum-reversed",
     ),
     _m(
@@ -181,7 +181,7 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "batchnorm.eps-outside-sqrt",
         "You add eps outside the square root (sqrt(var) + eps). torch divides by "
         "sqrt(var + eps); the difference is large when the variance is small.",
-        ("batchnorm.eps-placement",),
+        ("batchnorm.eps-inside-sqrt",),
         "eps-outside",
     ),
     _m(
@@ -189,7 +189,7 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "You reduce over the wrong dimensions. BatchNorm's statistics are per channel (dim 1), "
         "over the batch and every spatial position: dim 0 for (N, C), (0, 2) for (N, C, L), "
         "(0, 2, 3) for (N, C, H, W).",
-        ("batchnorm.reduction-axes",),
+        ("batchnorm.axes-nchw",),
         "dims-batch-only",
         "dims-skip-last",
         "dims-per-sample",
@@ -198,7 +198,7 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "batchnorm.batch-stats-in-eval",
         "In eval mode you normalize with the batch statistics. With track_running_stats=True, "
         "eval must use running_mean and running_var (check self.training).",
-        ("batchnorm.eval-uses-running-stats",),
+        ("batchnorm.test-time-stats-source",),
         "batch-stats-eval",
     ),
     _m(
@@ -206,7 +206,7 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "The batch mean and variance are detached from the graph, so the input gradient misses "
         "their terms. Only the running statistics should be updated without gradient; the "
         "batch statistics used to normalize must stay in the graph.",
-        ("batchnorm.backward-through-statistics",),
+        ("batchnorm.backward-derivation",),
         "detach-stats",
     ),
     _m(
@@ -214,21 +214,21 @@ BATCHNORM_MISTAKES: tuple[Mistake, ...] = (
         "running_mean, running_var and num_batches_tracked are plain attributes, so they are "
         "not in the state_dict and do not follow .to(). Register them with "
         "self.register_buffer(name, tensor).",
-        ("batchnorm.buffers-vs-parameters",),
+        ("batchnorm.running-stats-as-buffers",),
         "buffers-plain",
     ),
     _m(
         "batchnorm.buffers-wrong-shape",
         "Your running statistics have shape (1, C); torch's have shape (C,), so state_dicts "
         "do not interchange. Keep buffers 1-D and reshape only when broadcasting.",
-        ("batchnorm.buffers-vs-parameters",),
+        ("batchnorm.running-stats-as-buffers",),
         "buffers-2d",
     ),
     _m(
         "batchnorm.running-var-init-zeros",
         "running_var starts at zeros; torch starts it at ones (and running_mean at zeros), so "
         "a fresh module in eval mode divides by sqrt(eps).",
-        ("batchnorm.running-stats-init",),
+        ("batchnorm.fresh-running-stats-identity",),
         "running-var-zeros",
     ),
 )

@@ -91,7 +91,7 @@ def _catalog(channels: bool) -> tuple[Mistake, ...]:
             "dropout.p-is-keep",
             "You treat p as the keep probability. In torch p is the probability of dropping: keep "
             "each unit with probability 1-p (invisible at p=0.5).",
-            "dropout.p-means-drop",
+            "dropout.p-is-drop-probability",
             "p-is-keep",
             channels,
         ),
@@ -99,14 +99,14 @@ def _catalog(channels: bool) -> tuple[Mistake, ...]:
             "dropout.active-in-eval",
             "Dropout is still active in eval mode. Check self.training: in eval the layer returns "
             "its input unchanged.",
-            "dropout.train-vs-eval",
+            "dropout.train-eval-code",
             "active-in-eval",
             channels,
         ),
         _m(
             "dropout.same-mask-every-call",
             "The mask is reused across calls. Draw a fresh random mask on every forward.",
-            "dropout.fresh-mask",
+            "dropout.fresh-mask-every-call-and-sample",
             "same-mask-every-call",
             channels,
         ),
@@ -114,7 +114,7 @@ def _catalog(channels: bool) -> tuple[Mistake, ...]:
             "dropout.mask-shared-across-batch",
             "All samples of the batch share one mask. The mask must have the batch dimension: "
             "every sample gets its own.",
-            "dropout.fresh-mask",
+            "dropout.fresh-mask-every-call-and-sample",
             "mask-shared-across-batch",
             channels,
         ),
@@ -127,7 +127,7 @@ def _catalog(channels: bool) -> tuple[Mistake, ...]:
             "dropout2d.elementwise-mask",
             "You drop single elements. Dropout2d drops whole channels: draw the mask with shape "
             "(N, C, 1, 1) and broadcast it over H and W.",
-            "dropout.dropout2d-channels",
+            "dropout.dropout2d-mask-shape",
             "elementwise-mask",
             channels,
         ),

@@ -149,8 +149,11 @@ class FlawedGroupNorm(nn.Module):
         return y
 
 
-def _mistake(cls: Any, id_: str, message: str, related: str, *flaws: str) -> Mistake:
-    return Mistake(id_, message, (related,), tuple(functools.partial(cls, flaw=f) for f in flaws))
+def _mistake(
+    cls: Any, id_: str, message: str, related: str | tuple[str, ...], *flaws: str
+) -> Mistake:
+    ids = (related,) if isinstance(related, str) else related
+    return Mistake(id_, message, ids, tuple(functools.partial(cls, flaw=f) for f in flaws))
 
 
 LAYERNORM_MISTAKES: tuple[Mistake, ...] = (
@@ -159,14 +162,14 @@ LAYERNORM_MISTAKES: tuple[Mistake, ...] = (
         "layernorm.unbiased-variance",
         "You normalize with the unbiased variance (x.var() or x.std() divide by n-1). "
         "LayerNorm uses the biased variance: x.var(dims, unbiased=False).",
-        "layernorm.biased-variance",
+        "norms.layernorm-biased-variance",
         "unbiased-variance",
     ),
     _mistake(
         FlawedLayerNorm,
         "layernorm.eps-outside-sqrt",
         "You add eps outside the square root. torch divides by sqrt(var + eps).",
-        "layernorm.eps-placement",
+        "norms.eps-inside-sqrt",
         "eps-outside",
     ),
     _mistake(
@@ -174,7 +177,7 @@ LAYERNORM_MISTAKES: tuple[Mistake, ...] = (
         "layernorm.wrong-dims",
         "You reduce over the wrong dimensions. LayerNorm normalizes each sample over its last "
         "len(normalized_shape) dimensions, never over the batch.",
-        "layernorm.bn-vs-ln-axes",
+        ("norms.layernorm-wrong-normalized-shape-image", "norms.bn-vs-ln-axes-2d"),
         "last-dim-only",
         "batch-dim",
     ),
@@ -183,7 +186,7 @@ LAYERNORM_MISTAKES: tuple[Mistake, ...] = (
         "layernorm.bias-flag-ignored",
         "bias=False is ignored: your layer still has a bias parameter. With bias=False torch's "
         "LayerNorm has a weight only.",
-        "layernorm.bias-false",
+        "norms.layernorm-bias-false",
         "bias-flag-ignored",
     ),
 )
@@ -194,7 +197,7 @@ RMSNORM_MISTAKES: tuple[Mistake, ...] = (
         "rmsnorm.subtracts-mean",
         "You subtract the mean: that is LayerNorm. RMSNorm scales by the root mean square only, "
         "x * rsqrt(mean(x^2) + eps) * weight.",
-        "rmsnorm.no-mean-subtraction",
+        "norms.rmsnorm-equals-layernorm-zero-mean",
         "subtracts-mean",
     ),
     _mistake(
@@ -202,7 +205,7 @@ RMSNORM_MISTAKES: tuple[Mistake, ...] = (
         "rmsnorm.wrong-default-eps",
         "With eps=None torch uses torch.finfo(x.dtype).eps (1.19e-7 in float32, 2.2e-16 in "
         "float64), not a fixed 1e-6 or the float32 value everywhere; it matters for small inputs.",
-        "rmsnorm.default-eps",
+        "norms.rmsnorm-default-eps-torch-2-13",
         "eps-1e-6",
         "eps-float32-always",
     ),
@@ -210,14 +213,14 @@ RMSNORM_MISTAKES: tuple[Mistake, ...] = (
         FlawedRMSNorm,
         "rmsnorm.eps-outside-sqrt",
         "You add eps outside the square root. torch computes x * rsqrt(mean(x^2) + eps).",
-        "rmsnorm.formula",
+        "norms.eps-inside-sqrt",
         "eps-outside",
     ),
     _mistake(
         FlawedRMSNorm,
         "rmsnorm.has-bias",
         "Your RMSNorm has a bias parameter; torch's has only `weight`, so state_dicts differ.",
-        "rmsnorm.no-mean-subtraction",
+        "norms.layernorm-bias-false",
         "has-bias",
     ),
 )
@@ -228,7 +231,7 @@ GROUPNORM_MISTAKES: tuple[Mistake, ...] = (
         "groupnorm.strided-groups",
         "Your groups take every G-th channel (c % G). torch groups contiguous channels: "
         "x.view(N, G, -1) puts channels 0..C/G-1 in group 0.",
-        "groupnorm.contiguous-groups",
+        "norms.groupnorm-contiguous-groups",
         "strided-groups",
     ),
     _mistake(
@@ -236,14 +239,14 @@ GROUPNORM_MISTAKES: tuple[Mistake, ...] = (
         "groupnorm.unbiased-variance",
         "You normalize with the unbiased variance; GroupNorm uses the biased one "
         "(unbiased=False) over each group's channels and positions.",
-        "groupnorm.statistics",
+        "numerics.groupnorm-two-groups",
         "unbiased-variance",
     ),
     _mistake(
         FlawedGroupNorm,
         "groupnorm.eps-outside-sqrt",
         "You add eps outside the square root. torch divides by sqrt(var + eps).",
-        "groupnorm.statistics",
+        "norms.eps-inside-sqrt",
         "eps-outside",
     ),
 )
