@@ -19,7 +19,9 @@ class RMSNorm(nn.Module):
 
     def forward(self, x):
         dims = tuple(range(x.dim() - len(self.normalized_shape), x.dim()))
-        eps = torch.finfo(x.dtype).eps if self.eps is None else self.eps
+        # eps=None: float64 inputs use float64's eps; every other dtype (16-bit too) float32's.
+        default = torch.finfo(torch.float64 if x.dtype == torch.float64 else torch.float32).eps
+        eps = default if self.eps is None else self.eps
         y = x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps)
         if self.weight is not None:
             y = y * self.weight

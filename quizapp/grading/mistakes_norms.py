@@ -203,8 +203,9 @@ RMSNORM_MISTAKES: tuple[Mistake, ...] = (
     _mistake(
         FlawedRMSNorm,
         "rmsnorm.wrong-default-eps",
-        "With eps=None torch uses torch.finfo(x.dtype).eps (1.19e-7 in float32, 2.2e-16 in "
-        "float64), not a fixed 1e-6 or the float32 value everywhere; it matters for small inputs.",
+        "With eps=None torch uses the float64 eps (2.2e-16) for float64 inputs and the float32 "
+        "eps (1.19e-7) for everything else, float16 and bfloat16 included; not a fixed 1e-6 or "
+        "the float32 value everywhere. It matters for small inputs.",
         "norms.rmsnorm-default-eps-torch-2-13",
         "eps-1e-6",
         "eps-float32-always",

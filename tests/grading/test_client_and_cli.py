@@ -4,13 +4,16 @@ contract of `quizapp check` and `quizapp drills`."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 from quizapp.cli import main
 from quizapp.grading.client import GradingClient
@@ -20,6 +23,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "solutions" / "batchnorm1d.py"
 WRONG = Path(__file__).with_name("wrong") / "batchnorm1d" / "batchnorm.eps-outside-sqrt.py"
+UNBIASED = WRONG.with_name("batchnorm.unbiased-normalization.py")
 
 
 def test_client_module_does_not_import_torch() -> None:
@@ -84,6 +88,125 @@ def test_check_human_output(grader: GradingClient, capsys: pytest.CaptureFixture
     assert main(["check", "batchnorm1d", str(WRONG)]) == 1
     out = capsys.readouterr().out
     assert "batchnorm.eps-outside-sqrt" in out and "Hint" in out and "FAILED" in out
+
+
+def _human(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
+    main(["check", *args])
+    return capsys.readouterr().out.splitlines()
+
+
+def _json(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    main(["check", *args, "--json"])
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+@pytest.fixture
+def columns_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_failure_reads_verdict_diagnosis_then_compact_checks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = _json(["batchnorm1d", str(UNBIASED)], capsys)
+    lines = _human(["batchnorm1d", str(UNBIASED)], capsys)
+    failed = [c for c in data["checks"] if not c["passed"]]
+    passed = len(data["checks"]) - len(failed)
+    assert len(failed) > 10  # the same mismatch in every configuration
+    # First line: the verdict, the title, how many checks passed, the time taken.
+    assert re.fullmatch(
+        rf"FAILED  BatchNorm1d from scratch · {passed} of {len(data['checks'])} checks passed"
+        r" · \d+\.\d\ds",
+        lines[0],
+    )
+    # The diagnosis comes before any failing check, with the quiz question to study.
+    diagnosis = lines.index("Diagnosis: batchnorm.unbiased-normalization")
+    first_failure = next(i for i, line in enumerate(lines) if line.startswith("✗ "))
+    quiz = next(i for i, line in enumerate(lines) if "Quiz question to study:" in line)
+    assert diagnosis < quiz < first_failure
+    assert "biased" in lines[diagnosis + 1] and "(quiz:" not in "\n".join(lines)
+    # Compact: one line per way of failing, the full numbers once, the passes in one line.
+    assert sum("max abs error" in line for line in lines) == 1
+    assert f"✓ {passed} checks passed" in lines
+    assert lines[-2].startswith("Hint (1/") or lines[-1].startswith("Hint (1/")
+    assert len(lines) <= 25
+    assert max(cell_len(line) for line in lines) <= 80
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_verbose_lists_every_check_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(["batchnorm1d", str(UNBIASED)], capsys)
+    lines = _human(["batchnorm1d", str(UNBIASED), "--verbose"], capsys)
+    assert lines[0].startswith("FAILED  ")
+    for check in data["checks"]:
+        assert f"{'✓' if check['passed'] else '✗'} {check['name']}" in lines
+    failed = [c for c in data["checks"] if not c["passed"]]
+    assert sum("max abs error" in line for line in lines) == len(failed)
+    assert lines.index("Diagnosis: batchnorm.unbiased-normalization") < lines.index(
+        f"✗ {failed[0]['name']}"
+    )
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_verbose_does_not_change_json(capsys: pytest.CaptureFixture[str]) -> None:
+    plain = _json(["batchnorm1d", str(UNBIASED)], capsys)
+    verbose = _json(["batchnorm1d", str(UNBIASED), "-v"], capsys)
+    for data in (plain, verbose):
+        data.pop("duration_s")
+    assert plain == verbose
+    assert set(plain) == {"drill", "passed", "checks", "diagnosis"}
+    assert [set(d) for d in plain["diagnosis"]] == [{"id", "message"}]
+    assert re.search(r" \(quiz: [\w.-]+(, [\w.-]+)*\)$", plain["diagnosis"][0]["message"])
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_pass_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    lines = _human(["batchnorm1d", str(SOLUTION)], capsys)
+    assert len(lines) == 1
+    assert re.fullmatch(
+        r"PASSED  BatchNorm1d from scratch · (\d+) of \1 checks passed · \d+\.\d\ds", lines[0]
+    )
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_crash_shows_traceback_and_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crash = tmp_path / "crash.py"
+    crash.write_text(
+        SOLUTION.read_text()
+        + "\n\n_forward = BatchNorm1d.forward\n\n"
+        + "def _crash(self, x):\n"
+        + "    for i in range(30):\n"
+        + "        print('debug', i)\n"
+        + "    raise ValueError('boom')\n\n"
+        + "BatchNorm1d.forward = _crash\n"
+    )
+    lines = _human(["batchnorm1d", str(crash)], capsys)
+    text = "\n".join(lines)
+    assert lines[0].startswith("FAILED  ")
+    assert "    ValueError: boom" in lines
+    assert any(line.strip().startswith("line ") and "in _crash" in line for line in lines)
+    assert "Your code printed (last 10 lines; --verbose shows all):" in lines
+    assert "  debug 29" in lines and "  debug 0" not in lines
+    assert text.index("ValueError: boom") < text.index("Your code printed") < text.index("Hint")
+
+
+@pytest.mark.usefixtures("grader", "columns_80")
+def test_check_syntax_error_shows_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def (:\n")
+    lines = _human(["batchnorm1d", str(bad)], capsys)
+    assert lines[0].startswith("FAILED  ") and "0 of 1 checks passed" in lines[0]
+    assert lines[2:5] == [
+        "✗ load the submission",
+        "    SyntaxError: invalid syntax (line 1, column 5)",
+        "        def (:",
+    ]
 
 
 def test_check_syntax_error_exits_1(
