@@ -139,6 +139,81 @@ def run(runs: int, size: int, work: Path) -> list[Row]:
     rows.append(
         Row("UI process memory after start-up", rss, "bare Textual app", bare_rss, "MB", "< 100 MB")
     )
+    rows.extend(_grading_rows(runs, work))
+    return rows
+
+
+SOLUTION = HERE.parents[1] / "solutions" / "batchnorm1d.py"
+ONE_FORWARD_TEST = """\
+import torch
+
+def test_one_forward():
+    torch.manual_seed(0)
+    x = torch.randn(16, 4)
+    ref = torch.nn.BatchNorm1d(4)
+    mine = torch.nn.BatchNorm1d(4)
+    assert torch.allclose(ref(x), mine(x))
+"""
+
+
+def _grading_rows(runs: int, work: Path) -> list[Row]:
+    """The grader: cold first run vs importing torch; warm re-run vs a plain pytest file."""
+    from quizapp.grading.client import GradingClient
+
+    check = [PY, "-m", "quizapp.cli", "check", "batchnorm1d", str(SOLUTION)]
+    cold = median(runs, lambda: _timed(check))
+    torch_import = median(runs, lambda: _timed([PY, "-c", "import torch"]))
+    rows = [
+        Row(
+            "grade BatchNorm1d, first run (CLI, cold)",
+            cold,
+            "python -c 'import torch'",
+            torch_import,
+            "s",
+            "<= +0.7 s",
+        )
+    ]
+    client = GradingClient()
+    source = SOLUTION.read_text(encoding="utf-8")
+    try:
+        assert client.grade("batchnorm1d", source, str(SOLUTION)).passed  # warms the server
+
+        def warm() -> float:
+            start = time.perf_counter()
+            client.grade("batchnorm1d", source, str(SOLUTION))
+            return time.perf_counter() - start
+
+        warm_s = median(max(runs, 3), warm)
+    finally:
+        client.close()
+    test_file = work / "test_one_forward.py"
+    test_file.write_text(ONE_FORWARD_TEST, encoding="utf-8")
+    pytest_cmd = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)]
+    pytest_s = median(runs, lambda: _timed(pytest_cmd))
+    rows.append(
+        Row(
+            "grade BatchNorm1d, warm re-run (TUI worker API)",
+            warm_s,
+            "pytest: one forward vs torch",
+            pytest_s,
+            "s",
+            "< 0.3 s",
+        )
+    )
+    # The real app in a pty: open the first drill, run its checks, read the UI's own RSS.
+    steps = [(b"d", b"from scratch"), (b"\r", b"Ctrl+R"), (b"\x12", b"checks")]
+    app = [PY, "-m", "quizapp.cli"]
+
+    def drill_rss() -> float:
+        shutil.rmtree(work / "drill-ui", ignore_errors=True)
+        env = _env(work / "drill-ui")
+        return time_first_screen(app, b"questions", env, then=steps, timeout=120).rss_mb
+
+    rss = statistics.median(drill_rss() for _ in range(runs))
+    bare = _bare_screen(work / "bare").rss_mb
+    rows.append(
+        Row("UI process memory after a drill run", rss, "bare Textual app", bare, "MB", "< 100 MB")
+    )
     return rows
 
 

@@ -72,10 +72,11 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._render_all)
-        self.load_counts()
 
     def on_screen_resume(self) -> None:
-        self.load_counts()  # back from a session: counts changed
+        # On the first show and on every return from a session. After the paint: opening
+        # the store must not compete with drawing the screen.
+        self.call_after_refresh(self.load_counts)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
