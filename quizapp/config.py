@@ -16,6 +16,8 @@ from quizapp.bank.problems import Problem
 
 APP_NAME = "quizapp"
 CONFIG_FILE = "config.toml"
+# Decks the user made (e.g. with `quizapp import`); loaded whenever the folder exists.
+USER_DECKS = "decks"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -46,9 +48,11 @@ def load_settings(folder: Path) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        _add_user_decks(folder, settings)
         return settings
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         settings.problems.append(Problem(str(path), _toml_line(exc), f"settings ignored: {exc}"))
+        _add_user_decks(folder, settings)
         return settings
     banks = raw.get("banks", [])
     if isinstance(banks, list) and all(isinstance(b, str) for b in banks):
@@ -57,12 +61,28 @@ def load_settings(folder: Path) -> Settings:
         settings.problems.append(
             Problem(str(path), 1, 'banks must be a list of folder paths, e.g. banks = ["~/decks"]')
         )
+    _add_user_decks(folder, settings)
     language = raw.get("language", "en")
     if language in ("en", "zh"):
         settings.language = language
     else:
         settings.problems.append(Problem(str(path), 1, 'language must be "en" or "zh"'))
     return settings
+
+
+def user_decks_dir(folder: Path) -> Path:
+    """Where `quizapp import` writes new decks: `<data dir>/decks`."""
+    return folder / USER_DECKS
+
+
+def _add_user_decks(folder: Path, settings: Settings) -> None:
+    """Load `<data dir>/decks` too, unless `banks` names it already."""
+    decks = user_decks_dir(folder)
+    if not decks.is_dir():
+        return
+    resolved = decks.resolve()
+    if all(b.expanduser().resolve() != resolved for b in settings.banks):
+        settings.banks.append(decks)
 
 
 _LANGUAGE_LINE = re.compile(r"^[ \t]*language[ \t]*=.*$", re.MULTILINE)

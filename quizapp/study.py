@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from quizapp.bank.drill import Drill
     from quizapp.grading.client import CancelFlag, Progress
     from quizapp.grading.report import Report as GradeReport
+    from quizapp.quiz.plan import StudyPlan
     from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
     from quizapp.store.report import Report
+    from quizapp.store.study_settings import StudySettings
     from quizapp.store.workspace import SolutionFile, Workspace
 
 Mode = Literal["learn", "review", "cram", "mock"]
@@ -60,6 +62,7 @@ class StudySession:
     questions: list[Question]
     mode: Mode = "learn"
     time_limit_seconds: int | None = None
+    drills: list[str] = field(default_factory=list)  # asked after the questions (mock)
 
 
 @dataclass(slots=True)
@@ -156,7 +159,7 @@ class Study:
     def catalog(self) -> list[ItemInfo]:
         from quizapp.quiz.sessions import catalog_from_bank
 
-        return catalog_from_bank(self.bank)
+        return catalog_from_bank(self.bank, self.drills.values())
 
     def progress(self) -> dict[str, ItemProgress]:
         store = self.store
@@ -209,9 +212,9 @@ class Study:
         else:
             built = sessions.by_deck(catalog, deck or "")
         questions = [q for item in built.items if (q := self.bank.question(item.item_id))]
-        return StudySession(
-            self._title(kind, deck, tag), questions, built.mode, built.time_limit_seconds
-        )
+        drills = [item.item_id for item in built.items if item.kind == "drill"]
+        title = self._title(kind, deck, tag)
+        return StudySession(title, questions, built.mode, built.time_limit_seconds, drills)
 
     def _title(self, kind: str, deck_id: str | None, tag: str | None) -> str:
         deck = self.bank.deck(deck_id) if deck_id else None
@@ -259,6 +262,49 @@ class Study:
             return store.undo_last().item_id
         except NothingToUndoError:
             return None
+
+    def plan_today(self) -> StudyPlan | None:
+        """Today's part of the plan and the days ahead (None without a store).
+
+        `plan.headline()` is the line home shows ("12 reviews, 8 new, 2 drills: 9 days left");
+        `plan.today_part` holds the item ids. Reads the whole progress: call it from a worker.
+        """
+        from quizapp.store.study_settings import plan_from_store
+
+        store = self.store
+        if store is None:
+            return None
+        return plan_from_store(store, self.catalog, tz=_local_tz())
+
+    def study_settings(self) -> StudySettings:
+        """Interview date, daily caps and leech threshold (defaults without a store)."""
+        from quizapp.store.study_settings import StudySettings, read_study_settings
+
+        store = self.store
+        return read_study_settings(store) if store is not None else StudySettings()
+
+    def save_study_settings(self, settings: StudySettings) -> str | None:
+        """Save the study settings (one transaction); why not, or None when saved.
+
+        Raises nothing: a read-only or missing store, or an out-of-range value, is the message.
+        """
+        from quizapp.store.errors import StoreError
+        from quizapp.store.study_settings import save_study_settings
+
+        store = self.store
+        if store is None or store.read_only:
+            return "progress is not being saved, so settings cannot be either"
+        try:
+            save_study_settings(store, settings)
+        except (ValueError, StoreError) as exc:
+            return str(exc)
+        return None
+
+    def set_interview_date(self, interview: date | None) -> str | None:
+        """Set (None: clear) the interview date; why not, or None when saved."""
+        from dataclasses import replace
+
+        return self.save_study_settings(replace(self.study_settings(), interview_date=interview))
 
     @property
     def drills(self) -> dict[str, Drill]:
@@ -334,8 +380,17 @@ class Study:
         store = self.store
         if store is None:
             return None
+        from quizapp.store.study_settings import read_study_settings
+
         now = store.now()
-        return build_report(store.history(), self.catalog, now=now, tz=_local_tz())
+        return build_report(
+            store.history(),
+            self.catalog,
+            now=now,
+            tz=_local_tz(),
+            leech_threshold=read_study_settings(store).leech_threshold,
+            drill_related={d.id: d.related for d in self.drills.values()},
+        )
 
     @property
     def decks(self) -> list[LoadedDeck]:

@@ -188,6 +188,7 @@ class QuestionInfo:
     type: str
     tags: tuple[str, ...]
     difficulty: int
+    expected_seconds: int | None = None
 
 
 class LoadedDeck:
@@ -214,7 +215,9 @@ class LoadedDeck:
         self.title = title
         self.description = description
         self.user = user
-        self.infos = tuple(QuestionInfo(q.id, q.type, q.tags, q.difficulty) for q in questions)
+        self.infos = tuple(
+            QuestionInfo(q.id, q.type, q.tags, q.difficulty, q.expected_seconds) for q in questions
+        )
         self._questions: tuple[Question, ...] | None = questions
         self._blob: bytes | None = None
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from quizapp import __version__
-from quizapp.cli import bank_commands, grading_commands, progress_commands
+from quizapp.cli import bank_commands, grading_commands, progress_commands, study_commands
 from quizapp.cli.common import EXIT_OK, Handler
 
 
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for module in (bank_commands, grading_commands, progress_commands):
+    for module in (bank_commands, grading_commands, progress_commands, study_commands):
         module.register(sub)
     return parser
 

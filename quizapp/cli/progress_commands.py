@@ -1,4 +1,7 @@
-"""`quizapp stats` and `quizapp export`: the self-assessment report from the progress store."""
+"""`quizapp stats` and `quizapp export`: the self-assessment report from the progress store.
+
+`export --format anki-tsv` writes bank questions as notes Anki imports (see `bank/anki.py`).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,19 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizapp.cli.common import EXIT_OK, EXIT_PROBLEMS, add_command
+from quizapp.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_command
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from quizapp.bank.loader import Bank
+    from quizapp.bank.model import Lang
     from quizapp.quiz.sessions import ItemInfo
     from quizapp.store.progress import ProgressStore
     from quizapp.store.records import History
     from quizapp.store.report import Report
 
-EXPORT_FORMATS = ("md", "json")
+EXPORT_FORMATS = ("md", "json", "anki-tsv")
 BAR_WIDTH = 12
 DAILY_ROWS = 14
 
@@ -28,19 +33,28 @@ def register(sub: Any) -> None:
     stats = add_command(sub, "stats", cmd_stats, "self-assessment report from your progress")
     stats.add_argument("--json", action="store_true", help="print the report as JSON")
     export = add_command(
-        sub, "export", cmd_export, "write your full history and report (Markdown or JSON)"
+        sub,
+        "export",
+        cmd_export,
+        "write your history and report (md, json), or the bank as Anki notes (anki-tsv)",
     )
     export.add_argument("--format", choices=EXPORT_FORMATS, default="md", help="default: md")
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--deck", metavar="DECK", help="anki-tsv: only this deck")
+    export.add_argument(
+        "--lang", choices=("en", "zh"), help="anki-tsv: language (default: from config)"
+    )
 
 
-def _local_tz() -> tzinfo:
+def local_tz() -> tzinfo:
+    """The machine's local time zone (study days are local days)."""
     tz = datetime.now().astimezone().tzinfo
     assert tz is not None
     return tz
 
 
-def _open_store(args: argparse.Namespace) -> ProgressStore:
+def open_store(args: argparse.Namespace) -> ProgressStore:
+    """The store in the data folder; notices (a file moved aside, ...) go to stderr."""
     from quizapp.config import data_dir
     from quizapp.store.progress import ProgressStore
 
@@ -50,14 +64,23 @@ def _open_store(args: argparse.Namespace) -> ProgressStore:
     return store
 
 
-def _catalog(args: argparse.Namespace) -> list[ItemInfo]:
-    from quizapp.bank.drill import load_drills
+def load_user_bank(args: argparse.Namespace) -> Bank:
+    """The shipped bank, the configured folders (and `<data dir>/decks`) and `--bank` ones."""
     from quizapp.bank.loader import load_bank
     from quizapp.config import data_dir, load_settings
-    from quizapp.quiz.sessions import catalog_from_bank
 
     settings = load_settings(data_dir(args.data_dir))
-    bank = load_bank([*settings.banks, *(Path(p) for p in args.bank)])
+    return load_bank([*settings.banks, *(Path(p) for p in args.bank)])
+
+
+def catalog_and_related(
+    args: argparse.Namespace,
+) -> tuple[list[ItemInfo], dict[str, tuple[str, ...]]]:
+    """The catalog (questions and drills) and each drill's related question ids."""
+    from quizapp.bank.drill import load_drills
+    from quizapp.quiz.sessions import catalog_from_bank
+
+    bank = load_user_bank(args)
     drills = load_drills()
     problems = len(bank.problems) + len(drills.problems)
     if problems:
@@ -65,18 +88,33 @@ def _catalog(args: argparse.Namespace) -> list[ItemInfo]:
             f"quizapp: {problems} problem(s) in the bank; run `quizapp validate` to see them",
             file=sys.stderr,
         )
-    return catalog_from_bank(bank, drills.drills.values())
+    related = {d.id: d.related for d in drills.drills.values()}
+    return catalog_from_bank(bank, drills.drills.values()), related
+
+
+def load_catalog(args: argparse.Namespace) -> list[ItemInfo]:
+    """Every question and drill that can be asked."""
+    return catalog_and_related(args)[0]
 
 
 def _report_inputs(args: argparse.Namespace) -> tuple[Report, History, datetime, tzinfo]:
     from quizapp.store.report import build_report
+    from quizapp.store.study_settings import read_study_settings
 
-    catalog = _catalog(args)
-    with _open_store(args) as store:
+    catalog, related = catalog_and_related(args)
+    with open_store(args) as store:
         history = store.history()
         now = store.now()
-        tz = _local_tz()
-        report = build_report(history, catalog, now=now, tz=tz, scheduler=store.scheduler)
+        tz = local_tz()
+        report = build_report(
+            history,
+            catalog,
+            now=now,
+            tz=tz,
+            scheduler=store.scheduler,
+            leech_threshold=read_study_settings(store).leech_threshold,
+            drill_related=related,
+        )
     return report, history, now, tz
 
 
@@ -99,21 +137,49 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _anki_text(args: argparse.Namespace) -> str | None:
+    """The bank (or one deck) as an Anki import file; None (reported) for an unknown deck."""
+    from quizapp.bank.anki import anki_tsv, note_for
+    from quizapp.config import data_dir, load_settings
+
+    bank = load_user_bank(args)
+    chosen = args.lang or load_settings(data_dir(args.data_dir)).language
+    lang: Lang = "zh" if chosen == "zh" else "en"
+    decks = bank.decks
+    if args.deck:
+        decks = [d for d in bank.decks if d.deck_id == args.deck]
+        if not decks:
+            known = ", ".join(d.deck_id for d in bank.decks)
+            print(f"quizapp export: no deck '{args.deck}'; decks: {known}", file=sys.stderr)
+            return None
+    notes = [note_for(q, lang, deck_id=d.deck_id) for d in decks for q in d.questions]
+    return anki_tsv(notes, deck=f"quizapp::{args.deck}" if args.deck else "quizapp")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the history and report as Markdown or JSON, to a file or stdout."""
+    """Write the history and report as Markdown or JSON, or Anki notes, to a file or stdout."""
     from quizapp.store.errors import StoreError
     from quizapp.store.export import export_json, export_markdown
 
-    try:
-        report, history, now, tz = _report_inputs(args)
-    except StoreError as exc:
-        print(f"quizapp export: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    if args.format == "json":
-        text = json.dumps(export_json(history, report, now=now), indent=2, ensure_ascii=False)
-        text += "\n"
+    if args.format == "anki-tsv":
+        anki = _anki_text(args)
+        if anki is None:
+            return EXIT_USAGE
+        text = anki
     else:
-        text = export_markdown(history, report, tz=tz)
+        if args.deck or args.lang:
+            print("quizapp export: --deck and --lang apply to --format anki-tsv", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            report, history, now, tz = _report_inputs(args)
+        except StoreError as exc:
+            print(f"quizapp export: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        if args.format == "json":
+            text = json.dumps(export_json(history, report, now=now), indent=2, ensure_ascii=False)
+            text += "\n"
+        else:
+            text = export_markdown(history, report, tz=tz)
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK
@@ -196,6 +262,22 @@ def _print_report(console: Console, report: Report) -> None:
         for w in report.weakest:
             weak.add_row(w.tag, f"{_bar(w.accuracy)} {_pct(w.accuracy)}", "\n".join(w.review_ids))
         console.print(weak)
+
+    if report.leeches:
+        leeches = Table(title="Leeches: answered wrong again and again")
+        leeches.add_column("item", overflow="fold")
+        leeches.add_column("wrong", justify="right")
+        leeches.add_column("tags", overflow="fold")
+        leeches.add_column("learn it with", overflow="fold")
+        for leech in report.leeches:
+            offers = [f"drill {d}" for d in leech.drills] + leech.questions
+            leeches.add_row(
+                leech.item_id,
+                f"{leech.wrong}/{leech.attempts}",
+                ", ".join(leech.tags) or "-",
+                "\n".join(offers) or "-",
+            )
+        console.print(leeches)
 
     if report.daily:
         daily = Table(title="Accuracy by day")

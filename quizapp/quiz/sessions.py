@@ -147,7 +147,7 @@ def catalog_from_bank(bank: Bank, drills: Iterable[Drill] = ()) -> list[ItemInfo
     tags_of: dict[str, tuple[str, ...]] = {}
     for deck in bank.decks:
         for info in deck.infos:
-            own = getattr(info, "expected_seconds", None)
+            own = info.expected_seconds
             items.append(
                 ItemInfo(
                     item_id=info.id,

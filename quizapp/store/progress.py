@@ -60,6 +60,9 @@ _SELF_RATINGS: dict[str, Rating] = {
 }
 # Modes whose answers move the FSRS card; `cram` only records.
 SCHEDULING_MODES: frozenset[str] = frozenset({"review", "learn", "mock"})
+# Setting: the highest attempt id that undo may not remove (set by `import-progress`, so undo
+# never reaches into a merged history).
+UNDO_FLOOR = "undo_floor"
 
 _ATTEMPT_COLUMNS = (
     "id, uid, item_id, kind, deck, tags, answer, correct, score, seconds, answered_at, "
@@ -391,7 +394,10 @@ class ProgressStore:
         """
         self._writable()
         with self._lock, transaction(self._conn, self.path) as conn:
-            row = conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts ORDER BY id DESC LIMIT 1")
+            row = conn.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
+                (self._undo_floor(conn),),
+            )
             row.row_factory = sqlite3.Row
             found = row.fetchone()
             if found is None:
@@ -421,6 +427,20 @@ class ProgressStore:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
+
+    def set_settings(self, values: dict[str, JSONValue]) -> None:
+        """Save several settings together (one transaction); a None value removes the key."""
+        self._writable()
+        with self._lock, transaction(self._conn, self.path) as conn:
+            for key, value in values.items():
+                if value is None:
+                    conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+                    continue
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, json.dumps(value)),
+                )
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -476,7 +496,10 @@ class ProgressStore:
     def last_attempt(self) -> Attempt | None:
         """The attempt `undo_last` would remove."""
         with self._lock:
-            rows = self._query(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts ORDER BY id DESC LIMIT 1")
+            rows = self._query(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
+                (self._undo_floor(self._conn),),
+            )
         return _attempt_from_row(rows[0]) if rows else None
 
     def drill_runs(self, drill_id: str | None = None) -> list[DrillRun]:
@@ -530,6 +553,15 @@ class ProgressStore:
         return _merge_progress(stats, recent, cards, self.scheduler, moment)
 
     # ---- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _undo_floor(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (UNDO_FLOOR,)).fetchone()
+        try:
+            value = json.loads(row[0]) if row else 0
+        except ValueError:
+            return 0
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
     @staticmethod
     def _card_row(conn: sqlite3.Connection, item_id: str) -> sqlite3.Row | None:

@@ -19,6 +19,7 @@ Definitions:
   review card yet.
 - **drills**: a drill is *attempted* when it has a grader run, *passed* when any run passed,
   and *first-pass* when its earliest run passed; first-pass rate = first-pass / attempted.
+- **leeches**: items answered wrong at least `leech_threshold` times (see `leeches.py`).
 - **weakest topics**: tags ranked by `topic_scores` (smoothed recent accuracy), five at most,
   each with up to five of its items to review, weakest first.
 
@@ -30,14 +31,15 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from fsrs import Rating, State
 
 from quizapp.quiz.sessions import ItemInfo, topic_scores
+from quizapp.store.leeches import DEFAULT_LEECH_THRESHOLD, Leech, find_leeches
 from quizapp.store.progress import SCHEDULING_MODES, progress_from_history
 from quizapp.store.records import Attempt, History
 from quizapp.store.scheduling import ReviewScheduler, as_utc
@@ -132,6 +134,7 @@ class Report:
     drills: DrillStats
     weakest: list[WeakTopic]
     daily: list[DayStats]
+    leeches: list[Leech] = field(default_factory=list)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -164,8 +167,14 @@ def build_report(
     now: datetime,
     tz: tzinfo,
     scheduler: ReviewScheduler | None = None,
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
+    drill_related: Mapping[str, Sequence[str]] | None = None,
 ) -> Report:
-    """The report for `history` against the current `catalog`, as of `now`, days in `tz`."""
+    """The report for `history` against the current `catalog`, as of `now`, days in `tz`.
+
+    `leech_threshold` and `drill_related` (drill id -> its related question ids) feed the
+    leeches list (see `quizapp.store.leeches`).
+    """
     now = as_utc(now)
     scheduler = scheduler or ReviewScheduler()
     progress = progress_from_history(history, scheduler, now)
@@ -253,6 +262,9 @@ def build_report(
         drills=_drill_stats(history),
         weakest=weakest,
         daily=_daily(history.attempts, tz),
+        leeches=find_leeches(
+            history, catalog, threshold=leech_threshold, drill_related=drill_related
+        ),
     )
 
 

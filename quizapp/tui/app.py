@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from quizapp.bank.model import Lang
 from quizapp.study import Study, open_study
@@ -32,6 +34,21 @@ class QuizApp(App[None]):
         self.set_reactive(QuizApp.language, study.language)
         # `guarded` handlers re-raise under a test harness (headless) unless told otherwise.
         self.reraise_errors: bool | None = None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every action of the current screen under its key."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"key: {self.get_key_display(binding) or key}",
+                partial(self.run_action, binding.action, active.node),
+            )
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())

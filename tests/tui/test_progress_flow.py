@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
@@ -113,5 +114,28 @@ def test_cram_is_recorded_as_cram_and_leaves_cards_alone(tmp_path: Path) -> None
         with ProgressStore.open(tmp_path) as store:
             assert [(a.item_id, a.mode) for a in store.attempts()] == [("fx.single", "cram")]
             assert store.card("fx.single") is None
+
+    asyncio.run(flow())
+
+
+def test_mock_interview_is_timed_and_ends_with_a_drill(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = make_app(tmp_path, shipped=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "m")
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            assert screen.session.mode == "mock" and screen.session.time_limit_seconds == 45 * 60
+            assert len(screen.questions) == 8 and len(screen.session.drills) == 1
+            header = str(screen.query_one("#quiz-header").render())
+            assert "⏱ 4" in header  # 45:00 counting down
+            for _ in range(8):
+                if isinstance(app.focused, Input):
+                    await _press(pilot, "escape")  # leave the text input first, as a user does
+                await _press(pilot, "s")
+            from quizapp.tui.screens.drill import DrillScreen
+
+            assert isinstance(app.screen, DrillScreen)
+            assert app.screen.drill_id == screen.session.drills[0]
 
     asyncio.run(flow())

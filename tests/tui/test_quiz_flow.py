@@ -140,3 +140,16 @@ def test_an_unexpected_error_is_shown_and_the_app_keeps_running(
             assert app.is_running
 
     asyncio.run(flow())
+
+
+def test_command_palette_lists_the_screen_actions(app: QuizApp) -> None:
+    async def flow() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {"Review due", "Weakest", "Mock interview", "Drills", "Stats"} <= titles
+            await _press(pilot, "ctrl+p", *"Stats", "enter")
+            await app.workers.wait_for_complete()
+            assert type(app.screen).__name__ == "StatsScreen"
+
+    asyncio.run(flow())

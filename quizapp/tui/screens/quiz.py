@@ -37,6 +37,7 @@ LABELS = {
         "hint": "Hint",
         "nothing_to_undo": "Nothing to undo in this session.",
         "undone": "Answer taken back: try again.",
+        "time_up": "Time is up: here is how you did.",
         "next": "Enter or n: next question",
     },
     "zh": {
@@ -54,6 +55,7 @@ LABELS = {
         "hint": "提示",
         "nothing_to_undo": "本轮没有可撤销的作答。",
         "undone": "已撤销上一次作答，请重新作答。",
+        "time_up": "时间到：看看这次的表现。",
         "next": "回车或 n：下一题",
     },
 }
@@ -79,6 +81,8 @@ class QuizScreen(Screen[None]):
         self.answered = False
         self.hints_shown = 0
         self.started = now()
+        self.session_started = now()
+        self.finished = False
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -102,20 +106,30 @@ class QuizScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.session_started = now()
+        if self.session.time_limit_seconds:
+            self.set_interval(1.0, self._tick)
         await self._show()
+
+    def _remaining(self) -> int | None:
+        limit = self.session.time_limit_seconds
+        return None if not limit else max(0, round(limit - (now() - self.session_started)))
+
+    async def _tick(self) -> None:
+        remaining = self._remaining()
+        if remaining is None:
+            return
+        self._render_header()
+        if remaining == 0:
+            self.notify(self.labels["time_up"], severity="warning")
+            await self._finish()
 
     async def _show(self) -> None:
         q, lang = self.question, self.quiz_app.language
         self.answered = False
         self.hints_shown = 0
         self.started = now()
-        dots = "●" * q.difficulty + "○" * (3 - q.difficulty)
-        cram = " · cram" if self.session.mode == "cram" else ""
-        header = (
-            f"{escape(self.session.title)}{cram} · {self.index + 1}/{len(self.questions)}"
-            f"   {dots}   [dim]{escape(' '.join(q.tags))}[/]"
-        )
-        self.query_one("#quiz-header", Static).update(header)
+        self._render_header()
         prompt = text_in(q.prompt, lang)
         if isinstance(q, CodeOutput):
             prompt += f"\n\n```python\n{q.code.rstrip()}\n```"
@@ -129,6 +143,18 @@ class QuizScreen(Screen[None]):
         await self.query("AnswerArea").remove()
         await self.query_one("#quiz-body").mount(AnswerArea(q, lang), before="#feedback")
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
+
+    def _render_header(self) -> None:
+        q = self.question
+        dots = "●" * q.difficulty + "○" * (3 - q.difficulty)
+        cram = " · cram" if self.session.mode == "cram" else ""
+        remaining = self._remaining()
+        clock = "" if remaining is None else f" · ⏱ {remaining // 60}:{remaining % 60:02d}"
+        header = (
+            f"{escape(self.session.title)}{cram} · {self.index + 1}/{len(self.questions)}"
+            f"{clock}   {dots}   [dim]{escape(' '.join(q.tags))}[/]"
+        )
+        self.query_one("#quiz-header", Static).update(header)
 
     @on(AnswerArea.Submitted)
     @guarded
@@ -230,12 +256,23 @@ class QuizScreen(Screen[None]):
 
     async def _advance(self) -> None:
         if self.index + 1 >= len(self.questions):
-            from quizapp.tui.screens.summary import SummaryScreen
-
-            self.app.switch_screen(SummaryScreen(self.session.title, self.result))
+            await self._finish()
             return
         self.index += 1
         await self._show()
+
+    async def _finish(self) -> None:
+        """The summary; in a mock interview the drill comes next, on top of it."""
+        if self.finished:
+            return
+        self.finished = True
+        from quizapp.tui.screens.summary import SummaryScreen
+
+        await self.app.switch_screen(SummaryScreen(self.session.title, self.result))
+        if self.session.drills:
+            from quizapp.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(self.session.drills[0]))
 
     @guarded
     async def action_undo(self) -> None:

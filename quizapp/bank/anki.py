@@ -1,0 +1,125 @@
+"""Bank questions as notes Anki imports: a tab-separated text file with Anki's header lines.
+
+One Basic note per question: Front is the prompt (with the choices, or the code to read), Back
+is the answer followed by the explanation, then the tags. The file starts with Anki's import
+directives (`#separator:tab`, `#html:true`, `#notetype:Basic`, `#deck:...`, `#columns:...`,
+`#tags column:3`, `#guid column:4`), so Anki needs no questions asked, and the question id as
+the note's GUID makes a second import update the notes instead of duplicating them.
+
+Fields are HTML: text is escaped (quotes too, so Anki's CSV reader never sees a quoted field),
+newlines become `<br>`, tabs become spaces, and a `#` opening a line is written as `&#35;` so no
+record can pass for a comment line.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from quizapp.bank.model import (
+    CodeOutput,
+    Lang,
+    MultipleChoice,
+    Numeric,
+    Open,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    Text,
+    TrueFalse,
+    text_in,
+)
+
+ANKI_COLUMNS = ("Front", "Back", "Tags", "GUID")
+GUID_PREFIX = "quizapp:"
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    """One note: HTML fields, Anki tags (no spaces inside a tag) and a stable GUID."""
+
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    guid: str
+
+
+def html_field(text: str) -> str:
+    """Plain text as one Anki HTML field: escaped, newlines as <br>, no tabs."""
+    escaped = html.escape(text.strip("\n"), quote=True).replace("\t", "    ")
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n")
+    if escaped.startswith("#"):
+        escaped = "&#35;" + escaped[1:]
+    return escaped.replace("\n", "<br>")
+
+
+def _pre(text: str) -> str:
+    return "<pre><code>" + html_field(text) + "</code></pre>"
+
+
+def anki_tag(tag: str) -> str:
+    """A tag Anki keeps as one tag (Anki splits tags on spaces)."""
+    return "_".join(tag.split()) or "_"
+
+
+def _answer(q: Question, lang: Lang) -> str:
+    if isinstance(q, SingleChoice | MultipleChoice):
+        right = [text_in(c.text, lang) for c in q.choices if c.correct]
+        return "<br>".join("✓ " + html_field(t) for t in right)
+    if isinstance(q, TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, Numeric):
+        tol = []
+        if q.abs_tol is not None:
+            tol.append(f"± {q.abs_tol:g}")
+        if q.rel_tol is not None:
+            tol.append(f"± {q.rel_tol * 100:g}%")
+        unit = f" {q.unit}" if q.unit else ""
+        return html_field(f"{q.answer:g}{unit} ({', '.join(tol)})" if tol else f"{q.answer:g}")
+    if isinstance(q, ShortAnswer):
+        shown = list(q.accept) or [f"/{p}/" for p in q.patterns]
+        return html_field(" / ".join(shown))
+    if isinstance(q, Open):
+        rubric = "".join(f"<li>{html_field(text_in(r, lang))}</li>" for r in q.rubric)
+        return html_field(text_in(q.model_answer, lang)) + f"<ul>{rubric}</ul>"
+    assert isinstance(q, CodeOutput)
+    return _pre(q.output)
+
+
+def _front(q: Question, lang: Lang) -> str:
+    front = html_field(text_in(q.prompt, lang))
+    if isinstance(q, SingleChoice | MultipleChoice):
+        items = "".join(f"<li>{html_field(text_in(c.text, lang))}</li>" for c in q.choices)
+        front += f'<ol type="A">{items}</ol>'
+    elif isinstance(q, CodeOutput):
+        front += _pre(q.code)
+    elif isinstance(q, TrueFalse):
+        front += "<br>(true or false?)"
+    return front
+
+
+def note_for(q: Question, lang: Lang, *, deck_id: str | None = None) -> AnkiNote:
+    """The Anki note of one question, in `lang` (English where that language is missing)."""
+    explanation: Text = q.explanation
+    back = _answer(q, lang) + "<hr>" + html_field(text_in(explanation, lang))
+    tags = [anki_tag(t) for t in q.tags]
+    if deck_id:
+        tags.append(anki_tag(f"quizapp::{deck_id}"))
+    return AnkiNote(_front(q, lang), back, tuple(dict.fromkeys(tags)), GUID_PREFIX + q.id)
+
+
+def anki_tsv(notes: Iterable[AnkiNote], *, deck: str) -> str:
+    """The import file: Anki's header lines, then one tab-separated line per note."""
+    lines = [
+        "#separator:tab",
+        "#html:true",
+        "#notetype:Basic",
+        f"#deck:{' '.join(deck.split())}",
+        "#columns:" + "\t".join(ANKI_COLUMNS),
+        "#tags column:3",
+        "#guid column:4",
+    ]
+    for note in notes:
+        lines.append("\t".join([note.front, note.back, " ".join(note.tags), note.guid]))
+    return "\n".join(lines) + "\n"
