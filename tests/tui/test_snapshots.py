@@ -6,8 +6,9 @@ Snapshots are SVG files under `__snapshots__/`; after a deliberate change, look 
 
 from __future__ import annotations
 
+import fcntl
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,13 @@ async def settled(pilot: Pilot[None]) -> None:
 
 
 @pytest.fixture
-def snap_app() -> QuizApp:
-    shutil.rmtree(DATA, ignore_errors=True)
-    return make_app(DATA, [FIXTURE_BANK], shipped=False)
+def snap_app() -> Iterator[QuizApp]:
+    # The folder is fixed, so two test runs on one machine (a developer's and CI's) must not
+    # use it at once: hold a lock for the whole test.
+    with Path(f"{DATA}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(DATA, ignore_errors=True)
+        yield make_app(DATA, [FIXTURE_BANK], shipped=False)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
