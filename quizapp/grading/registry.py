@@ -18,6 +18,8 @@ SUITES: dict[str, tuple[str, str]] = {
     "layernorm": ("quizapp.grading.checks_norms", "layernorm"),
     "rmsnorm": ("quizapp.grading.checks_norms", "rmsnorm"),
     "groupnorm": ("quizapp.grading.checks_norms", "groupnorm"),
+    "fold_batchnorm": ("quizapp.grading.checks_fold", "fold_batchnorm"),
+    "batchnorm_backward": ("quizapp.grading.checks_backward", "batchnorm_backward"),
 }
 
 

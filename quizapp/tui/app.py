@@ -45,7 +45,7 @@ class QuizApp(App[None]):
                 continue
             seen.add(binding.action)
             yield SystemCommand(
-                binding.description,
+                binding.tooltip or binding.description,  # footer labels are short; say more
                 f"key: {self.get_key_display(binding) or key}",
                 partial(self.run_action, binding.action, active.node),
             )

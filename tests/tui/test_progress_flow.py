@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -137,5 +137,30 @@ def test_mock_interview_is_timed_and_ends_with_a_drill(tmp_path: Path) -> None:
 
             assert isinstance(app.screen, DrillScreen)
             assert app.screen.drill_id == screen.session.drills[0]
+
+    asyncio.run(flow())
+
+
+def test_interview_date_set_in_settings_shows_todays_plan_on_home(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            await _press(pilot, "o")
+            date_input = app.screen.query_one("#interview_date", Input)
+            date_input.value = "not a date"
+            await _press(pilot, "enter")
+            assert "date" in str(app.screen.query_one("#settings-error").render())
+            later = (datetime.now().date() + timedelta(days=9)).isoformat()
+            date_input.value = later
+            await _press(pilot, "enter")
+            assert app.screen is home
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert home.plan_line.startswith("Today: ") and "9 days left" in home.plan_line
+            assert "new" in home.plan_line
+        assert app.study.study_settings().interview_date is not None
 
     asyncio.run(flow())

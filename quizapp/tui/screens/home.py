@@ -44,19 +44,21 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Study deck", show=True),
-        Binding("r", "session('review')", "Review due", show=True),
+        Binding("r", "session('review')", "Review", show=True, tooltip="Review due cards"),
         Binding("w", "session('weakest')", "Weakest", show=True),
-        Binding("m", "session('mock')", "Mock interview", show=True),
-        Binding("c", "cram", "Cram deck", show=True),
+        Binding("m", "session('mock')", "Mock", show=True, tooltip="Timed mock interview"),
+        Binding("c", "cram", "Cram", show=True, tooltip="Cram the highlighted deck"),
         Binding("d", "drills", "Drills", show=True),
         Binding("s", "stats", "Stats", show=True),
-        Binding("l", "language", "EN/中文", show=True),
-        Binding("q", "app.quit", "Quit", show=True),
+        Binding("o", "settings", "Plan", show=True, tooltip="Interview date and daily caps"),
+        Binding("l", "language", "中文", show=True, tooltip="English / 中文"),
+        Binding("q", "app.quit", "Quit", show=False),  # Ctrl+Q too; F1 lists both
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.counts: dict[str, DeckCounts] = {}
+        self.plan_line = ""
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -66,9 +68,10 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Vertical():
             yield Static(id="welcome")
+            yield Static(id="plan", classes="title")
             yield Static(id="warnings", classes="warning")
             yield OptionList(id="decks")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._render_all)
@@ -80,11 +83,17 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
-        counts = self.quiz_app.study.deck_counts()
-        self.app.call_from_thread(self._show_counts, counts)
+        study = self.quiz_app.study
+        counts = study.deck_counts()
+        plan = study.plan_today()
+        line = ""
+        if plan is not None and (plan.today_part.new or plan.today_part.reviews or plan.days_left):
+            line = f"Today: {plan.headline()}"
+        self.app.call_from_thread(self._show_counts, counts, line)
 
-    def _show_counts(self, counts: dict[str, DeckCounts]) -> None:
+    def _show_counts(self, counts: dict[str, DeckCounts], plan_line: str) -> None:
         self.counts = counts
+        self.plan_line = plan_line
         self._render_all()
 
     def _render_all(self, _lang: object = None) -> None:
@@ -94,6 +103,9 @@ class HomeScreen(Screen[None]):
         welcome = self.query_one("#welcome", Static)
         welcome.display = first_run
         welcome.update(WELCOME[lang])
+        plan = self.query_one("#plan", Static)
+        plan.display = bool(self.plan_line)
+        plan.update(Text(self.plan_line))
         warnings = [*study.notices]
         if study.problems:
             files = ", ".join(dict.fromkeys(p.path for p in study.problems))
@@ -172,6 +184,17 @@ class HomeScreen(Screen[None]):
         from quizapp.tui.screens.drills import DrillsScreen
 
         self.app.push_screen(DrillsScreen())
+
+    @guarded
+    def action_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("Settings saved.")
+                self.load_counts()
+
+        self.app.push_screen(SettingsScreen(), saved)
 
     @guarded
     def action_stats(self) -> None:
