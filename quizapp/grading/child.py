@@ -66,6 +66,13 @@ class OpLog:
                 return func(*args, **(kwargs or {}))
 
         class _Aten(TorchDispatchMode):  # type: ignore[no-untyped-call]
+            @classmethod
+            def _should_skip_dynamo(cls) -> bool:
+                # torch otherwise wraps __torch_dispatch__ in _disable_dynamo, whose first
+                # call imports torch._dynamo (and sympy): 1.5 s on every cold start. Nothing
+                # is compiled in a grading child, so there is nothing for dynamo to skip.
+                return False
+
             def __torch_dispatch__(
                 self,
                 func: Any,
