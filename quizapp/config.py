@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +42,8 @@ class Settings:
 
 def load_settings(folder: Path) -> Settings:
     """Settings from `folder/config.toml`; problems are recorded on the result, not raised."""
+    import tomllib  # deferred: most users never write a config file
+
     path = folder / CONFIG_FILE
     settings = Settings()
     try:

@@ -21,12 +21,12 @@ from quizapp.bank.loader import Bank, load_bank
 from quizapp.bank.model import Lang, LoadedDeck, Question, text_in
 from quizapp.bank.problems import Problem
 from quizapp.config import Settings, data_dir, load_settings, save_language
-from quizapp.quiz.checking import Answer, SelfRating, Verdict, check_answer
 
 if TYPE_CHECKING:
     from quizapp.bank.drill import Drill
     from quizapp.grading.client import CancelFlag, Progress
     from quizapp.grading.report import Report as GradeReport
+    from quizapp.quiz.checking import Answer, SelfRating, Verdict
     from quizapp.quiz.plan import StudyPlan
     from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
@@ -402,6 +402,8 @@ class Study:
 
     def answer(self, question: Question, answer: Answer | SelfRating) -> Verdict:
         """Check an answer (raises `AnswerError` for unreadable input, e.g. not a number)."""
+        from quizapp.quiz.checking import check_answer  # deferred: not needed to draw home
+
         return check_answer(question, answer)
 
 
