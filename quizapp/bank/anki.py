@@ -102,7 +102,9 @@ def _front(q: Question, lang: Lang) -> str:
 def note_for(q: Question, lang: Lang, *, deck_id: str | None = None) -> AnkiNote:
     """The Anki note of one question, in `lang` (English where that language is missing)."""
     explanation: Text = q.explanation
-    back = _answer(q, lang) + "<hr>" + html_field(text_in(explanation, lang))
+    answer, why = _answer(q, lang), html_field(text_in(explanation, lang))
+    # A deck imported from a two-column file explains a card with its own answer: once is enough.
+    back = answer if why == answer else f"{answer}<hr>{why}"
     tags = [anki_tag(t) for t in q.tags]
     if deck_id:
         tags.append(anki_tag(f"quizapp::{deck_id}"))

@@ -310,3 +310,25 @@ def test_study_facade_plan_and_settings(tmp_path: Path) -> None:
     assert study.save_study_settings(replace(bad, daily_new_cap=3)) is None
     assert study.study_settings().daily_new_cap == 3
     assert study.plan_today() is not None
+
+
+def test_anki_back_does_not_repeat_an_answer_that_is_its_own_explanation() -> None:
+    from quizapp.bank.anki import note_for
+    from quizapp.bank.model import ShortAnswer
+
+    q = ShortAnswer(
+        id="mine.q",
+        type="short_answer",
+        prompt="p",
+        explanation="the biased variance",
+        accept=("the biased variance",),
+    )
+    assert note_for(q, "en").back == "the biased variance"
+    other = ShortAnswer(
+        id="mine.r",
+        type="short_answer",
+        prompt="p",
+        explanation="Because N, not N-1.",
+        accept=("biased",),
+    )
+    assert note_for(other, "en").back == "biased<hr>Because N, not N-1."
