@@ -198,7 +198,9 @@ class Study:
         store = self.store
         now = store.now() if store is not None else datetime.now().astimezone()
         if kind == "review":
-            built = sessions.due_reviews(catalog, progress, now, limit=50)
+            # A backlog after a break comes a day's worth at a time, weakest recall first.
+            cap = self.study_settings().daily_review_cap
+            built = sessions.due_reviews(catalog, progress, now, limit=cap)
         elif kind == "weakest":
             built = sessions.weakest_topics(catalog, progress)
         elif kind == "new":

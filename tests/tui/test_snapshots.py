@@ -64,13 +64,36 @@ def test_quiz_feedback_in_chinese(snap_compare: SnapCompare, snap_app: QuizApp) 
     )
 
 
-def test_help(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
-    assert snap_compare(snap_app, press=["f1", "_"], terminal_size=(80, 24), run_before=settled)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, press=["f1", "_"], terminal_size=size, run_before=settled)
 
 
-def test_summary(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
-    keys: list[Any] = ["enter", "_"] + ["s", "_"] * 7
-    assert snap_compare(snap_app, press=keys, terminal_size=(80, 24), run_before=settled)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_summary(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    # Answer the first, skip the two choice questions, then leave each text input and skip.
+    keys: list[Any] = ["enter", "_", "1", "_", "n", "_", "s", "_", "s", "_"]
+    keys += ["escape", "s", "_"] * 4
+    assert snap_compare(snap_app, press=keys, terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_settings(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, press=["o", "_"], terminal_size=size, run_before=settled)
+
+
+async def light(pilot: Pilot[None]) -> None:
+    pilot.app.theme = "textual-light"
+    await settled(pilot)
+
+
+def test_home_light_theme(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=light)
+
+
+def test_quiz_feedback_light_theme(snap_compare: SnapCompare, snap_app: QuizApp) -> None:
+    keys = ["enter", "_", "2", "_"]
+    assert snap_compare(snap_app, press=keys, terminal_size=(80, 24), run_before=light)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

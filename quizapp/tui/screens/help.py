@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -27,7 +28,26 @@ KEYS = """\
 | quiz | typing, Enter | numeric, short answer and code-output answers |
 | quiz | Enter, then 1-4 | open questions: compare with the model answer, rate yourself |
 | quiz | h / s / n | hint / skip / next question |
+| quiz | u | take back the last answer (the review schedule returns to what it was) |
 | quiz | Esc | leave the text input (then h, s work), or go back home |
+| home | r / w / m / c | review due cards / weakest topics / timed mock interview / cram a deck |
+| home | d / s / o / l | drills / stats / interview date and daily caps / English-中文 |
+| drill | Ctrl+R / Ctrl+S / Ctrl+T | run the checks / save / next hint |
+| drill | Ctrl+O / F3 / Esc | edit in $EDITOR / reference solution (asks first) / cancel or back |
+"""
+
+RATING_RULE = """## How answers are scheduled
+
+Every question and drill is a review card (FSRS). An answer the app grades becomes a rating:
+
+- **Again**: wrong.
+- **Hard**: right, but after a hint or slower than the question's expected time.
+- **Easy**: right in at most {fraction:.0%} of the expected time, on a card already in review
+  with a stability of {stability:g} days or more.
+- **Good**: every other right answer.
+
+Open questions ask you to rate yourself (1 Again, 2 Hard, 3 Good, 4 Easy) after you see the
+model answer. Cram sessions are recorded in your history but never move a card's due date.
 """
 
 
@@ -43,15 +63,20 @@ class HelpScreen(Screen[None]):
         yield Footer()
 
     def _text(self) -> str:
+        from quizapp.store.scheduling import EASY_MIN_STABILITY_DAYS, EASY_TIME_FRACTION
+
         study = cast("QuizApp", self.app).study
         decks = len(study.bank.decks)
         questions = len(study.bank.deck_of)
+        folders = dict.fromkeys(str(Path(d.path).parent) for d in study.bank.decks)
         lines = [
             KEYS,
+            RATING_RULE.format(fraction=EASY_TIME_FRACTION, stability=EASY_MIN_STABILITY_DAYS),
             "## Where things are\n",
             f"- data folder: `{study.folder}`",
-            f"- language: `{study.language}`",
-            f"- {questions} questions in {decks} decks",
+            f"- language: `{study.language}` (l on home switches; saved in config.toml)",
+            f"- {questions} questions in {decks} decks, from: "
+            + ", ".join(f"`{folder}`" for folder in folders),
         ]
         if study.problems:
             lines.append("\n## Problems in your files\n")

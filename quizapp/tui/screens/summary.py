@@ -37,21 +37,24 @@ class SummaryScreen(Screen[None]):
         lang = cast("QuizApp", self.app).language
         r = self.result
         right = sum(1 for rec in r.answered if rec.verdict and rec.verdict.correct)
+        answered, skipped = len(r.answered), len(r.records) - len(r.answered)
         minutes, seconds = divmod(round(r.seconds), 60)
         review = "\n".join(
             f"- `{q.id}`: {text_in(q.prompt, lang).splitlines()[0][:70]}" for q in r.to_review
         )
         if lang == "zh":
             head = f"## {self.deck_title}：完成\n\n"
+            skips = f"（跳过 {skipped} 题）" if skipped else ""
             body = (
-                f"答对 **{right} / {len(r.records)}**，得分 {r.score:.0%}，"
+                f"作答 {answered} 题，答对 **{right}**{skips}，得分 {r.score:.0%}，"
                 f"用时 {minutes} 分 {seconds} 秒。\n\n"
             )
             tail = f"### 需要复习\n\n{review}" if review else "全部答对！"
         else:
             head = f"## {self.deck_title}: done\n\n"
+            skips = f" ({skipped} skipped)" if skipped else ""
             body = (
-                f"**{right} / {len(r.records)}** right, score {r.score:.0%}, "
+                f"**{right} of {answered}** answered right{skips}, score {r.score:.0%}, "
                 f"in {minutes}m {seconds}s.\n\n"
             )
             tail = f"### Review next\n\n{review}" if review else "Everything right!"
