@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
@@ -162,5 +162,29 @@ def test_interview_date_set_in_settings_shows_todays_plan_on_home(tmp_path: Path
             assert home.plan_line.startswith("Today: ") and "9 days left" in home.plan_line
             assert "new" in home.plan_line
         assert app.study.study_settings().interview_date is not None
+
+    asyncio.run(flow())
+
+
+def test_stats_lists_leeches_and_cram_and_enter_studies_a_leech(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 40)) as pilot:
+            for _ in range(6):  # wrong six times, in cram mode: a leech, still no card
+                await _press(pilot, "c", "2", "escape")
+            await _press(pilot, "s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            stats = app.screen
+            assert type(stats).__name__ == "StatsScreen"
+            overview = str(stats.query_one("#overview").render())
+            assert "6 crammed" in overview
+            leeches = stats.query_one("#leeches", OptionList)
+            assert leeches.display and leeches.option_count == 1
+            assert leeches.get_option_at_index(0).id == "fx.single"
+            leeches.focus()
+            await _press(pilot, "enter")
+            quiz = app.screen
+            assert isinstance(quiz, QuizScreen) and quiz.questions[0].id == "fx.single"
 
     asyncio.run(flow())

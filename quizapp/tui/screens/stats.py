@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from quizapp.study import StudySession
 from quizapp.tui.errors import guarded
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ WORDS = {
         "over_time": "Accuracy per study day",
         "weakest": "Weakest topics (Enter drills the highlighted one)",
         "none": "No answers yet: study a deck and come back.",
+        "cram": "crammed",
+        "leeches": "Leeches: answered wrong again and again (Enter studies one)",
+        "study": "study",
         "no_store": "Progress is not available (see the warning on home).",
     },
     "zh": {
@@ -53,6 +57,9 @@ WORDS = {
         "over_time": "每个学习日的正确率",
         "weakest": "最薄弱的知识点（回车开始练习选中的一项）",
         "none": "还没有作答记录：先学习一个题组吧。",
+        "cram": "次突击作答",
+        "leeches": "顽固错题：反复答错（回车开始练习）",
+        "study": "建议学习",
         "no_store": "无法读取学习进度（见主页提示）。",
     },
 }
@@ -75,6 +82,10 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", show=True)]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._report: Report | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats"):
@@ -85,6 +96,8 @@ class StatsScreen(Screen[None]):
             yield Sparkline([], id="over-time")
             yield Static(id="weakest-title", classes="title")
             yield OptionList(id="weakest")
+            yield Static(id="leeches-title", classes="title")
+            yield OptionList(id="leeches")
         yield Footer()
 
     @property
@@ -92,9 +105,8 @@ class StatsScreen(Screen[None]):
         return WORDS[cast("QuizApp", self.app).language]
 
     def on_mount(self) -> None:
-        for widget in self.query(
-            "#overview, #decks-table, #over-time-title, #over-time, #weakest-title, #weakest"
-        ):
+        hidden = "#overview, #decks-table, #over-time-title, #over-time, #weakest-title, #weakest"
+        for widget in self.query(f"{hidden}, #leeches-title, #leeches"):
             widget.display = False
         self.load()
 
@@ -104,6 +116,7 @@ class StatsScreen(Screen[None]):
         self.app.call_from_thread(self._show, report)
 
     def _show(self, report: Report | None) -> None:
+        self._report = report
         self.query_one(LoadingIndicator).display = False
         w = self.words
         overview = self.query_one("#overview", Static)
@@ -124,6 +137,7 @@ class StatsScreen(Screen[None]):
                 f"{report.streak.current} {w['streak']} · {report.due.today} {w['today']} · ",
                 f"{report.due.this_week} {w['week']} · ",
                 f"{report.drills.passed} {w['drills']} ({w['first']} {first_pass})",
+                f" · {report.by_mode.get('cram', 0)} {w['cram']}",
             )
         )
         table = Table(expand=True, box=None, pad_edge=False)
@@ -162,7 +176,56 @@ class StatsScreen(Screen[None]):
             self.query_one("#weakest-title", Static).update(w["weakest"])
             self.query_one("#weakest-title").display = True
             weakest.display = True
+            weakest.highlighted = 0
             weakest.focus()
+        self._show_leeches(report)
+
+    def _show_leeches(self, report: Report) -> None:
+        """Items answered wrong again and again, with what teaches the same concept."""
+        if not report.leeches:
+            return
+        w = self.words
+        leeches = self.query_one("#leeches", OptionList)
+        leeches.clear_options()
+        for leech in report.leeches:
+            teach = leech.drills[:1] or leech.questions[:2]
+            label = Text(f"{leech.item_id}  ✘ {leech.wrong}/{leech.attempts}  ", style="bold")
+            label.append(f"#{' #'.join(leech.tags)}  ", style="dim")
+            label.append(f"{w['study']}: {', '.join(teach)}" if teach else "", style="cyan")
+            leeches.add_option(Option(label, leech.item_id))
+        self.query_one("#leeches-title", Static).update(w["leeches"])
+        self.query_one("#leeches-title").display = True
+        leeches.display = True
+        leeches.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#leeches")
+    @guarded
+    def _study_leech(self, event: OptionList.OptionSelected) -> None:
+        """A leech's drill if it has one, else its question with the ones on the same tags."""
+        from quizapp.tui.screens.quiz import QuizScreen
+
+        study = cast("QuizApp", self.app).study
+        report_leech = next(
+            (
+                x
+                for x in (self._report.leeches if self._report else [])
+                if x.item_id == event.option.id
+            ),
+            None,
+        )
+        if report_leech is None:
+            return
+        if report_leech.drills:
+            from quizapp.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(report_leech.drills[0]))
+            return
+        ids = [report_leech.item_id, *report_leech.questions]
+        questions = [q for qid in ids if (q := study.bank.question(qid)) is not None]
+        if questions:
+            self.app.push_screen(
+                QuizScreen(StudySession(f"leech {report_leech.item_id}", questions))
+            )
 
     @on(OptionList.OptionSelected, "#weakest")
     @guarded
