@@ -175,7 +175,7 @@ class Study:
         mastered = self._mastered(store)
         counts: dict[str, DeckCounts] = {}
         for deck in self.bank.decks:
-            ids = [info.id for info in deck.infos]
+            ids = deck.ids
             seen = sum(1 for i in ids if i in progress and progress[i].attempts)
             due = sum(1 for i in ids if _is_due(progress.get(i), now))
             counts[deck.deck_id] = DeckCounts(len(ids), seen, due, sum(i in mastered for i in ids))

@@ -21,7 +21,7 @@ from quizapp.bank.model import LoadedDeck
 from quizapp.bank.problems import Problem
 
 # Bump whenever the model classes change shape: old entries then miss instead of misloading.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _MAGIC = "quizapp-deck-cache"
 
 

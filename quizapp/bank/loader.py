@@ -142,18 +142,18 @@ def _add_deck(
         deck_id = f"{Path(deck.path).parent.name}/{deck.deck_id}"
     deck_paths[deck_id] = deck.path
     duplicates: set[str] = set()
-    for info, line in zip(deck.infos, entry.question_lines, strict=True):
-        if info.id in first_seen:
-            where, first_line = first_seen[info.id]
+    for question_id, line in zip(deck.ids, entry.question_lines, strict=True):
+        if question_id in first_seen:
+            where, first_line = first_seen[question_id]
             msg = (
-                f"duplicate id '{info.id}' (first at {where}:{first_line}); ids are unique "
+                f"duplicate id '{question_id}' (first at {where}:{first_line}); ids are unique "
                 "across the bank and progress is keyed on them: rename this one"
             )
             bank.problems.append(Problem(deck.path, line, msg))
-            duplicates.add(info.id)
+            duplicates.add(question_id)
             continue
-        first_seen[info.id] = (deck.path, line)
-        bank.deck_of[info.id] = deck_id
+        first_seen[question_id] = (deck.path, line)
+        bank.deck_of[question_id] = deck_id
     if not duplicates and deck_id == deck.deck_id:
         bank.decks.append(deck)  # the common case: keep the deck lazy
         return

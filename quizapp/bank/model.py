@@ -194,11 +194,22 @@ class QuestionInfo:
 class LoadedDeck:
     """A deck as the app uses it: where it came from, its id, and its valid questions.
 
-    The questions are kept pickled until first asked for: start-up reads only each deck's
-    header and `infos`, so opening the app costs the same with 100 questions or 10,000.
+    The questions are kept pickled until first asked for, and each question's `QuestionInfo`
+    is kept as a plain tuple until then: start-up reads only headers, ids and counts, so
+    opening the app costs about the same with 100 questions or 10,000.
     """
 
-    __slots__ = ("_blob", "_questions", "deck_id", "description", "infos", "path", "title", "user")
+    __slots__ = (
+        "_blob",
+        "_infos",
+        "_questions",
+        "_rows",
+        "deck_id",
+        "description",
+        "path",
+        "title",
+        "user",
+    )
 
     def __init__(
         self,
@@ -215,11 +226,24 @@ class LoadedDeck:
         self.title = title
         self.description = description
         self.user = user
-        self.infos = tuple(
-            QuestionInfo(q.id, q.type, q.tags, q.difficulty, q.expected_seconds) for q in questions
+        # Plain tuples unpickle in C; dataclass instances each cost a Python __setstate__.
+        self._rows = tuple(
+            (q.id, q.type, q.tags, q.difficulty, q.expected_seconds) for q in questions
         )
+        self._infos: tuple[QuestionInfo, ...] | None = None
         self._questions: tuple[Question, ...] | None = questions
         self._blob: bytes | None = None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The question ids, in deck order (no question or info object is built)."""
+        return tuple(row[0] for row in self._rows)
+
+    @property
+    def infos(self) -> tuple[QuestionInfo, ...]:
+        if self._infos is None:
+            self._infos = tuple(QuestionInfo(*row) for row in self._rows)
+        return self._infos
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -229,7 +253,7 @@ class LoadedDeck:
         return self._questions
 
     def __len__(self) -> int:
-        return len(self.infos)
+        return len(self._rows)
 
     def __getstate__(self) -> dict[str, object]:
         blob = self._blob if self._blob is not None else pickle.dumps(self._questions, protocol=5)
@@ -239,9 +263,10 @@ class LoadedDeck:
             "title": self.title,
             "description": self.description,
             "user": self.user,
-            "infos": self.infos,
+            "_rows": self._rows,
             "_blob": blob,
             "_questions": None,
+            "_infos": None,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
