@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from quizapp.bank.model import text_in
 from quizapp.study import StudySession
 from quizapp.tui.errors import guarded
 
@@ -143,9 +144,11 @@ class StatsScreen(Screen[None]):
         table = Table(expand=True, box=None, pad_edge=False)
         for column in (w["deck"], w["accuracy"], w["attempts"], w["mastery"], w["due"]):
             table.add_column(column)
+        study = cast("QuizApp", self.app).study
         for deck in report.decks:
+            loaded = study.bank.deck(deck.name)
             table.add_row(
-                deck.name,
+                text_in(loaded.title, study.language) if loaded else deck.name,
                 f"{bar(deck.accuracy, 8)} {pct(deck.accuracy)}",
                 str(deck.attempts),
                 f"{bar(deck.mastery, 8)} {pct(deck.mastery)}",
