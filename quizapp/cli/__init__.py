@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from quizapp import __version__
-from quizapp.cli import bank_commands, grading_commands, progress_commands, study_commands
 from quizapp.cli.common import EXIT_OK, Handler
 
 
-def _parser() -> argparse.ArgumentParser:
+def _global_parser(*, add_help: bool) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizapp",
         description="Interview prep for ML engineers: quizzes and from-scratch layer drills.",
+        add_help=add_help,
     )
     parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
     parser.add_argument(
@@ -33,8 +33,14 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="also load the decks in DIR (repeatable; added to `banks` in config.toml)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return parser
 
+
+def _parser() -> argparse.ArgumentParser:
+    from quizapp.cli import bank_commands, grading_commands, progress_commands, study_commands
+
+    parser = _global_parser(add_help=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (bank_commands, grading_commands, progress_commands, study_commands):
         module.register(sub)
     return parser
@@ -42,13 +48,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `quizapp` console script."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
+    # Plain `quizapp` (global options only) opens the TUI without importing any subcommand:
+    # start-up is measured against a bare Textual app, and those modules cost ~10 ms.
+    early, rest = _global_parser(add_help=False).parse_known_args(argv)
+    if not rest:
         from quizapp.tui.app import make_app
 
-        make_app(args.data_dir, [Path(b) for b in args.bank]).run()
+        make_app(early.data_dir, [Path(b) for b in early.bank]).run()
+        return EXIT_OK
+    args = _parser().parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:  # pragma: no cover - only global options, handled above
         return EXIT_OK
     try:
         return handler(args)
