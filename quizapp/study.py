@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from quizapp.bank.cache import DeckCache
+from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.loader import Bank, load_bank
-from quizapp.bank.model import Lang, LoadedDeck, Question, text_in
 from quizapp.bank.problems import Problem
+from quizapp.bank.text import Lang, text_in
 from quizapp.config import Settings, data_dir, load_settings, save_language
 
 if TYPE_CHECKING:
     from quizapp.bank.drill import Drill
+    from quizapp.bank.model import Question
     from quizapp.grading.client import CancelFlag, Progress
     from quizapp.grading.report import Report as GradeReport
     from quizapp.quiz.checking import Answer, SelfRating, Verdict

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizapp import __version__
-from quizapp.bank.model import LoadedDeck
+from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.problems import Problem
 
 # Bump whenever the model classes change shape: old entries then miss instead of misloading.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 _MAGIC = "quizapp-deck-cache"
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.bank.cache import DeckCache, DeckEntry, cache_key
+from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.files import read_bytes
-from quizapp.bank.model import LoadedDeck, Question
 from quizapp.bank.problems import Problem
+
+if TYPE_CHECKING:
+    from quizapp.bank.model import Question
 
 DECK_SUFFIXES = (".yaml", ".yml")
 # The shipped bank lives beside the package in a source checkout (`pip install -e .`).

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from quizapp.bank.model import Lang
+from quizapp.bank.text import Lang
 from quizapp.study import Study, open_study
 from quizapp.tui.screens.home import HomeScreen
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.bank.model import text_in
+from quizapp.bank.text import text_in
 from quizapp.study import DeckCounts, StudySession
 from quizapp.tui.errors import guarded
 

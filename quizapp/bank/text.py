@@ -1,0 +1,49 @@
+"""Text in several languages: the `{en, zh}` mapping every text field of the bank may be.
+
+Kept apart from the question model so the first screen, which shows deck titles, never pays
+for defining the question classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, TypeAlias
+
+import annotated_types as at
+
+LANGUAGES = ("en", "zh")
+Lang: TypeAlias = Literal["en", "zh"]
+
+# Pydantic reads `__pydantic_config__` from plain dataclasses: unknown keys are errors, and
+# strings are never silently turned into numbers or booleans beyond YAML's own typing.
+_STRICT_KEYS = {"extra": "forbid"}
+
+NonEmptyStr = Annotated[str, at.MinLen(1)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LocalizedText:
+    """Text in several languages; English is required, others fall back to it."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    en: NonEmptyStr
+    zh: NonEmptyStr | None = None
+
+
+Text: TypeAlias = str | LocalizedText
+
+
+def text_in(value: Text, lang: Lang) -> str:
+    """The text in `lang`, falling back to English where that language is missing."""
+    if isinstance(value, str):
+        return value
+    if lang == "zh" and value.zh:
+        return value.zh
+    return value.en
+
+
+def has_language(value: Text, lang: Lang) -> bool:
+    """Whether `value` has its own text in `lang` (English always counts as present)."""
+    if lang == "en":
+        return True
+    return isinstance(value, LocalizedText) and bool(value.zh)
