@@ -15,18 +15,19 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, cast
 
-from fsrs import Card, Rating, State
+from fsrs import Rating, State
 
 from quizapp.bank.model import Open, Question
 from quizapp.quiz.sessions import RECENT_VERDICTS, ItemKind, ItemProgress, Mode
 from quizapp.store.db import DEFAULT_BUSY_TIMEOUT_MS, transaction, translate
 from quizapp.store.errors import NewerSchemaError, NothingToUndoError, StoreError
+from quizapp.store.item_progress import Tally, merge_progress
+from quizapp.store.item_progress import progress_from_history as progress_from_history
 from quizapp.store.opening import DB_NAME, StoreNotice, open_database
 from quizapp.store.records import (
     Attempt,
@@ -40,6 +41,14 @@ from quizapp.store.records import (
     iso,
     parse_iso,
     to_json_value,
+)
+from quizapp.store.rows import (
+    ATTEMPT_COLUMNS,
+    CARD_COLUMNS,
+    RUN_COLUMNS,
+    attempt_from_row,
+    card_from_row,
+    run_from_row,
 )
 from quizapp.store.scheduling import (
     ReviewScheduler,
@@ -63,16 +72,6 @@ SCHEDULING_MODES: frozenset[str] = frozenset({"review", "learn", "mock"})
 # Setting: the highest attempt id that undo may not remove (set by `import-progress`, so undo
 # never reaches into a merged history).
 UNDO_FLOOR = "undo_floor"
-
-_ATTEMPT_COLUMNS = (
-    "id, uid, item_id, kind, deck, tags, answer, correct, score, seconds, answered_at, "
-    "language, mode, rating, hint_used, state_before"
-)
-_RUN_COLUMNS = (
-    "id, uid, drill_id, attempt_id, code_hash, passed, failed_checks, diagnosis_ids, "
-    "duration, ran_at"
-)
-_CARD_COLUMNS = "item_id, kind, card, due, state, stability, reps, lapses, updated_at"
 
 
 def as_rating(value: Rating | str | int) -> Rating:
@@ -281,7 +280,7 @@ class ProgressStore:
         if mode not in ("review", "learn", "cram", "mock"):
             raise ValueError(f"unknown mode {mode!r}")
         before = self._card_row(conn, item_id)
-        card_before = _card_from_row(before) if before is not None else None
+        card_before = card_from_row(before) if before is not None else None
         if rating is None:
             rating = rate_answer(
                 correct=correct,
@@ -382,9 +381,9 @@ class ProgressStore:
                 ),
             )
             run_id = int(cast(int, cursor.lastrowid))
-            run = conn.execute(f"SELECT {_RUN_COLUMNS} FROM drill_runs WHERE id = ?", (run_id,))
+            run = conn.execute(f"SELECT {RUN_COLUMNS} FROM drill_runs WHERE id = ?", (run_id,))
             run.row_factory = sqlite3.Row
-            return RecordedDrillRun(_run_from_row(run.fetchone()), answer)
+            return RecordedDrillRun(run_from_row(run.fetchone()), answer)
 
     def undo_last(self) -> Attempt:
         """Remove the latest attempt and put its card back exactly as it was before it.
@@ -395,14 +394,14 @@ class ProgressStore:
         self._writable()
         with self._lock, transaction(self._conn, self.path) as conn:
             row = conn.execute(
-                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
+                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
                 (self._undo_floor(conn),),
             )
             row.row_factory = sqlite3.Row
             found = row.fetchone()
             if found is None:
                 raise NothingToUndoError("nothing to undo: no answer has been recorded")
-            attempt = _attempt_from_row(found)
+            attempt = attempt_from_row(found)
             history = conn.execute(
                 "SELECT card_before FROM card_history WHERE attempt_id = ?", (attempt.id,)
             ).fetchone()
@@ -411,8 +410,8 @@ class ProgressStore:
                 if history[0] is not None:
                     saved = json.loads(history[0])
                     conn.execute(
-                        f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        tuple(saved[c] for c in _CARD_COLUMNS.split(", ")),
+                        f"INSERT INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        tuple(saved[c] for c in CARD_COLUMNS.split(", ")),
                     )
             conn.execute("DELETE FROM drill_runs WHERE attempt_id = ?", (attempt.id,))
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt.id,))
@@ -458,14 +457,14 @@ class ProgressStore:
     def card(self, item_id: str) -> CardState | None:
         """The item's review card, or None if it was never scheduled."""
         with self._lock:
-            rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
-        return _card_from_row(rows[0]) if rows else None
+            rows = self._query(f"SELECT {CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
+        return card_from_row(rows[0]) if rows else None
 
     def cards(self) -> list[CardState]:
         """Every review card, by item id."""
         with self._lock:
-            rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY item_id")
-        return [_card_from_row(r) for r in rows]
+            rows = self._query(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY item_id")
+        return [card_from_row(r) for r in rows]
 
     def due_cards(
         self, now: datetime | None = None, *, within: timedelta = timedelta(0)
@@ -474,12 +473,12 @@ class ProgressStore:
         moment = self.now(now)
         with self._lock:
             rows = self._query(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, item_id",
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, item_id",
                 (iso(moment + within),),
             )
         due = [
             DueCard(c.item_id, c.kind, c.due, self.scheduler.retrievability(c.card, moment))
-            for c in map(_card_from_row, rows)
+            for c in map(card_from_row, rows)
         ]
         due.sort(key=lambda d: (d.retrievability, d.due, d.item_id))
         return due
@@ -489,25 +488,25 @@ class ProgressStore:
         where, params = ("WHERE item_id = ?", (item_id,)) if item_id else ("", ())
         with self._lock:
             rows = self._query(
-                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", params
+                f"SELECT {ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", params
             )
-        return [_attempt_from_row(r) for r in rows]
+        return [attempt_from_row(r) for r in rows]
 
     def last_attempt(self) -> Attempt | None:
         """The attempt `undo_last` would remove."""
         with self._lock:
             rows = self._query(
-                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
+                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id DESC LIMIT 1",
                 (self._undo_floor(self._conn),),
             )
-        return _attempt_from_row(rows[0]) if rows else None
+        return attempt_from_row(rows[0]) if rows else None
 
     def drill_runs(self, drill_id: str | None = None) -> list[DrillRun]:
         """Drill runs, oldest first (of one drill when `drill_id` is given)."""
         where, params = ("WHERE drill_id = ?", (drill_id,)) if drill_id else ("", ())
         with self._lock:
-            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM drill_runs {where} ORDER BY id", params)
-        return [_run_from_row(r) for r in rows]
+            rows = self._query(f"SELECT {RUN_COLUMNS} FROM drill_runs {where} ORDER BY id", params)
+        return [run_from_row(r) for r in rows]
 
     def history(self) -> History:
         """A consistent snapshot of everything (read in one transaction)."""
@@ -541,16 +540,16 @@ class ProgressStore:
                 "(PARTITION BY item_id ORDER BY id DESC) AS k FROM attempts) "
                 f"WHERE k <= {RECENT_VERDICTS} ORDER BY item_id, id"
             )
-            card_rows = self._query(f"SELECT {_CARD_COLUMNS} FROM cards")
+            card_rows = self._query(f"SELECT {CARD_COLUMNS} FROM cards")
         recent: dict[str, list[bool]] = {}
         for r in recent_rows:
             recent.setdefault(str(r["item_id"]), []).append(bool(r["correct"]))
         stats = {
-            str(r["item_id"]): _Tally(int(r["n"]), int(r["right"]), parse_iso(r["last"]))
+            str(r["item_id"]): Tally(int(r["n"]), int(r["right"]), parse_iso(r["last"]))
             for r in counts
         }
-        cards = {c.item_id: c for c in map(_card_from_row, card_rows)}
-        return _merge_progress(stats, recent, cards, self.scheduler, moment)
+        cards = {c.item_id: c for c in map(card_from_row, card_rows)}
+        return merge_progress(stats, recent, cards, self.scheduler, moment)
 
     # ---- internals -----------------------------------------------------------------------
 
@@ -565,7 +564,7 @@ class ProgressStore:
 
     @staticmethod
     def _card_row(conn: sqlite3.Connection, item_id: str) -> sqlite3.Row | None:
-        cursor = conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
+        cursor = conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE item_id = ?", (item_id,))
         cursor.row_factory = sqlite3.Row
         row: sqlite3.Row | None = cursor.fetchone()
         return row
@@ -592,7 +591,7 @@ class ProgressStore:
             updated_at=moment,
         )
         conn.execute(
-            f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, card = excluded.card, "
             "due = excluded.due, state = excluded.state, stability = excluded.stability, "
             "reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at",
@@ -655,112 +654,9 @@ class ProgressStore:
 
     @staticmethod
     def _attempt(conn: sqlite3.Connection, attempt_id: int) -> Attempt:
-        cursor = conn.execute(
-            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
-        )
+        cursor = conn.execute(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
         cursor.row_factory = sqlite3.Row
         row = cursor.fetchone()
         if row is None:  # pragma: no cover - inserted in the same transaction
             raise StoreError(f"attempt {attempt_id} vanished")
-        return _attempt_from_row(row)
-
-
-@dataclass(frozen=True, slots=True)
-class _Tally:
-    attempts: int
-    correct: int
-    last: datetime
-
-
-def progress_from_history(
-    history: History, scheduler: ReviewScheduler, now: datetime
-) -> dict[str, ItemProgress]:
-    """Per-item progress (counts, recent verdicts, card, retrievability) from a snapshot."""
-    stats: dict[str, _Tally] = {}
-    recent: dict[str, list[bool]] = {}
-    for a in history.attempts:
-        old = stats.get(a.item_id)
-        stats[a.item_id] = _Tally(
-            (old.attempts if old else 0) + 1, (old.correct if old else 0) + a.correct, a.answered_at
-        )
-        verdicts = recent.setdefault(a.item_id, [])
-        verdicts.append(a.correct)
-        del verdicts[:-RECENT_VERDICTS]
-    cards = {c.item_id: c for c in history.cards}
-    return _merge_progress(stats, recent, cards, scheduler, now)
-
-
-def _merge_progress(
-    stats: dict[str, _Tally],
-    recent: dict[str, list[bool]],
-    cards: dict[str, CardState],
-    scheduler: ReviewScheduler,
-    now: datetime,
-) -> dict[str, ItemProgress]:
-    result: dict[str, ItemProgress] = {}
-    for item_id in sorted(set(stats) | set(cards)):
-        tally = stats.get(item_id)
-        card = cards.get(item_id)
-        result[item_id] = ItemProgress(
-            item_id=item_id,
-            attempts=tally.attempts if tally else 0,
-            correct=tally.correct if tally else 0,
-            recent=tuple(recent.get(item_id, ())),
-            last_answered_at=tally.last if tally else None,
-            due=card.due if card else None,
-            state=int(card.state) if card else None,
-            stability=card.stability if card else None,
-            retrievability=scheduler.retrievability(card.card, now) if card else None,
-        )
-    return result
-
-
-def _attempt_from_row(row: sqlite3.Row) -> Attempt:
-    return Attempt(
-        id=int(row["id"]),
-        uid=str(row["uid"]),
-        item_id=str(row["item_id"]),
-        kind=cast(ItemKind, row["kind"]),
-        deck=row["deck"],
-        tags=tuple(json.loads(row["tags"])),
-        answer=cast(JSONValue, json.loads(row["answer"])) if row["answer"] is not None else None,
-        correct=bool(row["correct"]),
-        score=row["score"],
-        seconds=float(row["seconds"]),
-        answered_at=parse_iso(row["answered_at"]),
-        language=str(row["language"]),
-        mode=cast(Mode, row["mode"]),
-        rating=row["rating"],
-        hint_used=bool(row["hint_used"]),
-        state_before=row["state_before"],
-    )
-
-
-def _run_from_row(row: sqlite3.Row) -> DrillRun:
-    return DrillRun(
-        id=int(row["id"]),
-        uid=str(row["uid"]),
-        drill_id=str(row["drill_id"]),
-        attempt_id=row["attempt_id"],
-        code_hash=str(row["code_hash"]),
-        passed=bool(row["passed"]),
-        failed_checks=tuple(json.loads(row["failed_checks"])),
-        diagnosis_ids=tuple(json.loads(row["diagnosis_ids"])),
-        duration=float(row["duration"]),
-        ran_at=parse_iso(row["ran_at"]),
-    )
-
-
-def _card_from_row(row: sqlite3.Row) -> CardState:
-    card = Card.from_json(row["card"])
-    card.due = as_utc(card.due)
-    if card.last_review is not None:
-        card.last_review = as_utc(card.last_review)
-    return CardState(
-        item_id=str(row["item_id"]),
-        kind=cast(ItemKind, row["kind"]),
-        card=card,
-        reps=int(row["reps"]),
-        lapses=int(row["lapses"]),
-        updated_at=parse_iso(row["updated_at"]),
-    )
+        return attempt_from_row(row)
