@@ -34,6 +34,7 @@ from quizapp.store.progress import (
     ProgressStore,
 )
 from quizapp.store.records import iso, parse_iso
+from quizapp.store.rows import write_card
 from quizapp.store.schema import SCHEMA_VERSION
 
 _MODES = ("review", "learn", "cram", "mock")
@@ -245,22 +246,7 @@ def _replay(store: ProgressStore, conn: sqlite3.Connection, item_id: str) -> int
         lapses += int(lapsed)
     if card is None or moment is None:
         return 0
-    conn.execute("DELETE FROM cards WHERE item_id = ?", (item_id,))
-    conn.execute(
-        "INSERT INTO cards (item_id, kind, card, due, state, stability, reps, lapses, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            item_id,
-            kind,
-            card.to_json(),
-            iso(card.due),
-            int(card.state),
-            card.stability,
-            reps,
-            lapses,
-            iso(moment),
-        ),
-    )
+    write_card(conn, item_id, kind, card, reps=reps, lapses=lapses, updated_at=moment)
     # Keep each attempt's card-before consistent with the replayed order.
     for attempt_id, before in history:
         conn.execute(
@@ -314,19 +300,5 @@ def _merge_file_cards(conn: sqlite3.Connection, cards: object, touched: set[str]
         ours = conn.execute("SELECT updated_at FROM cards WHERE item_id = ?", (item_id,)).fetchone()
         if ours is not None and parse_iso(ours[0]) >= updated:
             continue
-        conn.execute("DELETE FROM cards WHERE item_id = ?", (item_id,))
-        conn.execute(
-            "INSERT INTO cards (item_id, kind, card, due, state, stability, reps, lapses, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                item_id,
-                kind,
-                card.to_json(),
-                iso(card.due),
-                int(card.state),
-                card.stability,
-                int(c.get("reps") or 0),
-                int(c.get("lapses") or 0),
-                iso(updated),
-            ),
-        )
+        reps, lapses = int(c.get("reps") or 0), int(c.get("lapses") or 0)
+        write_card(conn, item_id, kind, card, reps=reps, lapses=lapses, updated_at=updated)

@@ -49,6 +49,7 @@ from quizapp.store.rows import (
     attempt_from_row,
     card_from_row,
     run_from_row,
+    write_card,
 )
 from quizapp.store.scheduling import (
     ReviewScheduler,
@@ -590,22 +591,14 @@ class ProgressStore:
             lapses=(before.lapses if before else 0) + int(lapsed),
             updated_at=moment,
         )
-        conn.execute(
-            f"INSERT INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, card = excluded.card, "
-            "due = excluded.due, state = excluded.state, stability = excluded.stability, "
-            "reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at",
-            (
-                item_id,
-                after.kind,
-                after.card.to_json(),
-                iso(after.due),
-                int(after.state),
-                after.stability,
-                after.reps,
-                after.lapses,
-                iso(moment),
-            ),
+        write_card(
+            conn,
+            item_id,
+            after.kind,
+            after.card,
+            reps=after.reps,
+            lapses=after.lapses,
+            updated_at=moment,
         )
         return after
 

@@ -1,15 +1,16 @@
-"""Reading store rows back into records: the column lists and one converter per table."""
+"""Store rows and records: the column lists, one converter per table, and the card writer."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from typing import cast
 
 from fsrs import Card
 
 from quizapp.quiz.sessions import ItemKind, Mode
-from quizapp.store.records import Attempt, CardState, DrillRun, JSONValue, parse_iso
+from quizapp.store.records import Attempt, CardState, DrillRun, JSONValue, iso, parse_iso
 from quizapp.store.scheduling import as_utc
 
 ATTEMPT_COLUMNS = (
@@ -71,4 +72,34 @@ def card_from_row(row: sqlite3.Row) -> CardState:
         reps=int(row["reps"]),
         lapses=int(row["lapses"]),
         updated_at=parse_iso(row["updated_at"]),
+    )
+
+
+def write_card(
+    conn: sqlite3.Connection,
+    item_id: str,
+    kind: str,
+    card: Card,
+    *,
+    reps: int,
+    lapses: int,
+    updated_at: datetime,
+) -> None:
+    """Insert or replace one item's card row (every column is written)."""
+    conn.execute(
+        f"INSERT INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, card = excluded.card, "
+        "due = excluded.due, state = excluded.state, stability = excluded.stability, "
+        "reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at",
+        (
+            item_id,
+            kind,
+            card.to_json(),
+            iso(card.due),
+            int(card.state),
+            card.stability,
+            reps,
+            lapses,
+            iso(updated_at),
+        ),
     )
