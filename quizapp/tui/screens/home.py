@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.text import text_in
 from quizapp.study import DeckCounts, StudySession
 from quizapp.tui.errors import guarded
@@ -117,19 +118,15 @@ class HomeScreen(Screen[None]):
         highlighted = decks.highlighted
         decks.clear_options()
         for deck in study.decks:
-            decks.add_option(
-                Option(self._label(deck.deck_id, text_in(deck.title, lang)), deck.deck_id)
-            )
+            decks.add_option(Option(self._label(deck), deck.deck_id))
         decks.highlighted = highlighted if highlighted is not None else 0
         decks.focus()
 
-    def _label(self, deck_id: str, title: str) -> Text:
+    def _label(self, deck: LoadedDeck) -> Text:
         lang = self.quiz_app.language
-        deck = self.quiz_app.study.bank.deck(deck_id)
-        total = len(deck) if deck else 0
-        label = Text(title, style="bold")
-        label.append(f"  {total} " + ("questions" if lang == "en" else "题"), style="dim")
-        counts = self.counts.get(deck_id)
+        label = Text(text_in(deck.title, lang), style="bold")
+        label.append(f"  {len(deck)} " + ("questions" if lang == "en" else "题"), style="dim")
+        counts = self.counts.get(deck.deck_id)
         if counts is not None and counts.seen:
             share = counts.mastered / counts.total
             bar = "█" * round(share * 10) + "░" * (10 - round(share * 10))
