@@ -32,12 +32,15 @@ async def settled(pilot: Pilot[None]) -> None:
 
 
 @pytest.fixture
-def snap_app() -> Iterator[QuizApp]:
+def snap_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[QuizApp]:
     # The folder is fixed, so two test runs on one machine (a developer's and CI's) must not
     # use it at once: hold a lock for the whole test.
     with Path(f"{DATA}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         shutil.rmtree(DATA, ignore_errors=True)
+        # Elapsed times are on screen (summary, mock clock): freeze the clock screens read.
+        for screen in ("quiz", "drill"):
+            monkeypatch.setattr(f"quizapp.tui.screens.{screen}.now", lambda: 1000.0)
         yield make_app(DATA, [FIXTURE_BANK], shipped=False)
 
 

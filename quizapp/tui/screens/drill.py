@@ -203,8 +203,19 @@ class DrillScreen(Screen[None]):
             return ""
         return f"Stuck? Ctrl+T shows hint {self.hints_shown + 1} of {len(hints)}."
 
+    async def _show_beside_statement(self, markdown: str) -> None:
+        """Show hints or the solution under the statement and scroll them into view.
+
+        The Markdown update is awaited first: scrolling before its layout is done leaves the
+        pane where it was (seen under load).
+        """
+        widget = self.query_one("#drill-hints", Markdown)
+        widget.display = True
+        await widget.update(markdown)
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+
     @guarded
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
         hints = self.drill.hints
         if self.hints_shown >= len(hints):
             self.notify("No more hints; F3 shows the reference solution.")
@@ -214,10 +225,7 @@ class DrillScreen(Screen[None]):
         body = "\n\n".join(
             f"**Hint {i + 1}.** {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
         )
-        widget = self.query_one("#drill-hints", Markdown)
-        widget.update(body)
-        widget.display = True
-        self.call_after_refresh(widget.scroll_visible)
+        await self._show_beside_statement(body)
 
     @guarded
     def action_solution(self) -> None:
@@ -226,14 +234,13 @@ class DrillScreen(Screen[None]):
             self._solution_answered,
         )
 
-    def _solution_answered(self, yes: bool | None) -> None:
+    async def _solution_answered(self, yes: bool | None) -> None:
         if not yes:
             return
         code = self.quiz_app.study.reference_solution(self.drill_id)
-        widget = self.query_one("#drill-hints", Markdown)
-        widget.update(f"**Reference solution**\n\n```python\n{code.rstrip()}\n```")
-        widget.display = True
-        self.call_after_refresh(widget.scroll_visible)
+        await self._show_beside_statement(
+            f"**Reference solution**\n\n```python\n{code.rstrip()}\n```"
+        )
 
     @guarded
     def action_external(self) -> None:
