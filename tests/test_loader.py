@@ -86,6 +86,13 @@ def _messages(tmp_path: Path) -> list[str]:
         ),
         ("format_version: 1\ntitle: T\nquestions: 3\n", 3, "must be a list"),
         ("format_version: 1\ntitle: {en: T, de: X}\nquestions: []\n", 2, "unknown field 'de'"),
+        (HEADER + "  - id: a\n    type: open\n    prompt: ''\n", 6, "'prompt' is empty"),
+        ("format_version: 1\ntitle: {en: T, zh: ''}\nquestions: []\n", 2, "'zh' is empty"),
+        (
+            HEADER + GOOD_QUESTION.format(id="a") + "    tags: [bn, '']\n",
+            9,
+            "item 2 of 'tags' is empty",
+        ),
     ],
 )
 def test_bad_files_get_a_line_and_a_message(

@@ -21,7 +21,7 @@ from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.problems import Problem
 
 # Bump whenever the model classes change shape: old entries then miss instead of misloading.
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 _MAGIC = "quizapp-deck-cache"
 
 

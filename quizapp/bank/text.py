@@ -7,9 +7,7 @@ for defining the question classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal, TypeAlias
-
-import annotated_types as at
+from typing import Annotated, Any, Literal, TypeAlias
 
 LANGUAGES = ("en", "zh")
 Lang: TypeAlias = Literal["en", "zh"]
@@ -18,7 +16,21 @@ Lang: TypeAlias = Literal["en", "zh"]
 # strings are never silently turned into numbers or booleans beyond YAML's own typing.
 _STRICT_KEYS = {"extra": "forbid"}
 
-NonEmptyStr = Annotated[str, at.MinLen(1)]
+
+class _AtLeastOneCharacter:
+    """Pydantic metadata: a string of at least one character.
+
+    annotated_types' `MinLen(1)` says the same, but importing that package costs ~5 ms on
+    the first screen's path, and only validation (pydantic) ever reads this.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema["min_length"] = 1  # pydantic-core's str schema; the JSON Schema says minLength
+        return schema
+
+
+NonEmptyStr = Annotated[str, _AtLeastOneCharacter()]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,7 +42,7 @@ class LocalizedText:
     zh: NonEmptyStr | None = None
 
 
-Text: TypeAlias = str | LocalizedText
+Text: TypeAlias = NonEmptyStr | LocalizedText
 
 
 def text_in(value: Text, lang: Lang) -> str:

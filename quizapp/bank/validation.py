@@ -255,6 +255,10 @@ def describe_error(
         return loc, f"expected a mapping of fields, got {_kind(value)}"
     if kind in ("less_than_equal", "greater_than_equal") and field == "difficulty":
         return loc, f"difficulty is 1 (easy), 2 or 3 (hard), got {value!r}"
+    if kind == "string_too_short":
+        if isinstance(loc[-1], int) and len(loc) > 1:
+            return loc, f"item {loc[-1] + 1} of '{loc[-2]}' is empty; write it or remove it"
+        return loc, f"'{field}' is empty; write the text, or leave the field out if it is optional"
     if kind == "too_short":
         return loc, f"{err['msg']}; add more"
     return loc, f"{field}: {str(err['msg']).lower()}" if field else str(err["msg"])
@@ -284,9 +288,12 @@ def _data_path(raw: Any, loc: tuple[Any, ...]) -> tuple[NodePath, Any]:
             node = node[part]
             path.append(part)
         elif isinstance(part, str) and (
-            part[:1].isupper() or "[" in part or part in ("str", "bool", "float", "int")
+            part[:1].isupper()
+            or "[" in part
+            or part in ("str", "bool", "float", "int")
+            or part.startswith("constrained-")
         ):
-            continue  # a union branch such as 'str' or 'LocalizedText'
+            continue  # a union branch such as 'str', 'constrained-str' or 'LocalizedText'
         else:
             path.append(part)
             node = None

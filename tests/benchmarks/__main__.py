@@ -49,6 +49,9 @@ def median(runs: int, fn: Callable[[], float]) -> float:
 
 def _env(data: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # As on a user's machine, Python caches bytecode: a warm start reads quizapp's .pyc files.
+    # (Some sandboxes set this variable, which would make every run recompile quizapp.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update({"QUIZAPP_DATA_DIR": str(data), "TERM": "xterm-256color", "COLUMNS": "100"})
     return env
 
