@@ -11,14 +11,8 @@ from typing import TYPE_CHECKING, Any
 from quizapp.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_command
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
-
     from quizapp.bank.drill import Drill
-    from quizapp.grading.report import CheckResult, Report
-
-# Lines of the submission's printed output shown without --verbose (the last ones).
-OUTPUT_LINES = 10
+    from quizapp.grading.report import Report
 
 
 def register(sub: Any) -> None:
@@ -102,106 +96,17 @@ def _print_report(report: Report, drill: Drill, args: argparse.Namespace) -> Non
     from rich.text import Text
 
     from quizapp.bank.model import text_in
-    from quizapp.grading import render
+    from quizapp.grading.rich_view import report_view
 
     lang = _lang(args)
-    verbose = bool(getattr(args, "verbose", False))
-    console = Console(highlight=False)
-    style = "bold green" if report.passed else "bold red"
-    console.print(
-        Text.assemble(
-            (render.verdict(report), style),
-            "  ",
-            (text_in(drill.title, lang), "bold"),
-            f" · {render.tally(report)}",
-        )
-    )
-    for diagnosis in report.diagnosis:
-        explanation, quiz = render.split_diagnosis(diagnosis)
-        console.print()
-        console.print(Text.assemble(("Diagnosis: ", "bold yellow"), (diagnosis.id, "yellow")))
-        _indented(console, Text(explanation), 2)
-        if quiz:
-            label = "Quiz question to study: " if len(quiz) == 1 else "Quiz questions to study: "
-            _indented(console, Text.assemble((label, "bold"), ", ".join(quiz)), 2)
-    if report.failed_checks or verbose:
-        console.print()
-        if verbose:
-            _print_every_check(report, console)
-        else:
-            _print_failure_groups(report, console)
-    if report.output:
-        lines, left_out = render.tail(report.output, None if verbose else OUTPUT_LINES)
-        more = f" (last {len(lines)} lines; --verbose shows all)" if left_out else ""
-        console.print()
-        console.print(Text(f"Your code printed{more}:", style="bold"))
-        _indented(console, Text("\n".join(lines), style="dim"), 2)
-    if report.passed:
-        return
     index = min(max(args.hint, 1), len(drill.hints))
-    hint = text_in(drill.hints[index - 1], lang)
     more = f"; `--hint {index + 1}` for the next" if index < len(drill.hints) else ""
-    console.print()
-    _indented(
-        console,
-        Text.assemble(("Hint ", "bold cyan"), f"({index}/{len(drill.hints)}{more}): ", hint),
-        0,
+    hint = Text.assemble(
+        ("Hint ", "bold cyan"),
+        f"({index}/{len(drill.hints)}{more}): ",
+        text_in(drill.hints[index - 1], lang),
     )
-
-
-def _print_failure_groups(report: Report, console: Console) -> None:
-    """One line per way of failing; the first failure (and first crash) in full; passes counted."""
-    from rich.text import Text
-
-    from quizapp.grading import render
-
-    detailed = render.detailed_checks(report)
-    for group in render.group_failures(report.checks):
-        alone = len(group.checks) == 1
-        if alone and group.checks[0] in detailed:  # the whole message follows
-            console.print(Text.assemble(("✗ ", "bold red"), (group.label, "bold")))
-        else:
-            line = Text.assemble(("✗ ", "bold red"), (group.label, "bold"), ": ", group.reason)
-            line.truncate(console.width, overflow="ellipsis")
-            console.print(line)
-        for check in group.checks:
-            if check in detailed:
-                _print_detail(check, console, named=not alone)
-    passed = len(report.checks) - len(report.failed_checks)
-    if passed:
-        noun = "check" if passed == 1 else "checks"
-        console.print(Text.assemble(("✓ ", "green"), f"{passed} {noun} passed"))
-
-
-def _print_every_check(report: Report, console: Console) -> None:
-    """--verbose: every check in order, each failure in full."""
-    from rich.text import Text
-
-    for check in report.checks:
-        if check.passed:
-            console.print(Text.assemble(("✓ ", "green"), check.name))
-        else:
-            console.print(Text.assemble(("✗ ", "bold red"), (check.name, "bold")))
-            _print_detail(check, console, named=False)
-
-
-def _print_detail(check: CheckResult, console: Console, *, named: bool) -> None:
-    """A check's whole message under its line (headed by the check's name inside a group)."""
-    from rich.text import Text
-
-    from quizapp.grading.render import detail_lines
-
-    text = Text()
-    if named:
-        text.append(f"{check.name}:\n", style="italic")
-    text.append("\n".join(detail_lines(check.message)))
-    _indented(console, text, 4)
-
-
-def _indented(console: Console, text: Text, by: int) -> None:
-    """Print `text` wrapped to the console's width less `by`, every line indented by `by`."""
-    from rich.text import Text
-
-    for line in text.wrap(console, max(console.width - by, 20)):
-        line.rstrip()
-        console.print(Text(" " * by) + line)
+    view = report_view(
+        report, text_in(drill.title, lang), hint=hint, verbose=bool(getattr(args, "verbose", False))
+    )
+    Console(highlight=False).print(view)

@@ -23,7 +23,8 @@ from typing import IO, Any, Protocol
 from quizapp.grading.protocol import LineBuffer, ProtocolError, decode_line, encode_line
 from quizapp.grading.report import CheckResult, Report
 
-Progress = Callable[[int, int, str], None]
+# (checks judged so far, checks in all, the newest check's result), as each check is judged.
+Progress = Callable[[int, int, CheckResult], None]
 START_TIMEOUT_S = 120.0
 POLL_S = 0.05
 
@@ -200,7 +201,10 @@ class GradingClient:
                     continue
                 kind = message.get("type")
                 if kind == "progress" and progress is not None:
-                    progress(int(message["done"]), int(message["total"]), str(message["check"]))
+                    result = CheckResult(
+                        str(message["check"]), bool(message["passed"]), str(message["message"])
+                    )
+                    progress(int(message["done"]), int(message["total"]), result)
                 elif kind == "report":
                     return Report.from_wire(message["report"])
                 elif kind == "error":

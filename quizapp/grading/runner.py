@@ -27,7 +27,10 @@ from quizapp.grading.suite import (
     recorded_from_frame,
 )
 
-Progress = Callable[[int, int, str], None]
+# (checks judged so far, checks in all, the newest check's result): called as each arrives.
+Progress = Callable[[int, int, CheckResult], None]
+# A check's recorded result and verdict (None when it passed), keyed by check name.
+Judged = dict[str, tuple[Recorded, str | None]]
 FORBIDDEN_CHECK = "written from plain tensor ops"
 LOAD_CHECK = "load the submission"
 PROCESS_CHECK = "process ended normally"
@@ -59,6 +62,10 @@ class PreparedSuite:
     inputs: dict[str, Inputs]
     refs: dict[str, Recorded]
     mistake_runs: dict[tuple[str, int, str], Recorded] = field(default_factory=dict)
+    by_name: dict[str, Check] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_name = {c.name: c for c in self.checks}
 
     @classmethod
     def build(cls, suite: DrillSuite) -> PreparedSuite:
@@ -92,14 +99,13 @@ def grade(
     """Run the submission in a sandboxed child and judge what it sent back."""
     start = time.monotonic()
     checks = prepared.checks
-    total = len(checks)
-    done = 0
+    judged: Judged = {}
 
     def on_frame(frame: Frame) -> None:
-        nonlocal done
-        if frame.header.get("kind") == "check" and progress is not None:
-            done += 1
-            progress(done, total, str(frame.header.get("name", "")))
+        # Judged as it arrives so the user sees each verdict stream in; `judge` reuses these.
+        result = judge_frame(prepared, frame, judged)
+        if result is not None and progress is not None:
+            progress(len(judged), len(checks), result)
 
     def target(fd: int) -> None:
         run_submission(
@@ -114,7 +120,7 @@ def grade(
     run = run_child(
         target, limits=limits, on_frame=on_frame, control_fd=control_fd, on_control=on_control
     )
-    report = judge(prepared, drill, run, limits)
+    report = judge(prepared, drill, run, limits, judged)
     return Report(
         drill=report.drill,
         passed=report.passed,
@@ -126,24 +132,44 @@ def grade(
     )
 
 
-def judge(prepared: PreparedSuite, drill: Drill, run: ChildRun, limits: Limits) -> Report:
-    """The verdict from the child's frames alone; nothing the child claims is a verdict."""
+def judge_frame(prepared: PreparedSuite, frame: Frame, judged: Judged) -> CheckResult | None:
+    """Judge a check frame the first time its check is seen; None for any other frame."""
+    name = str(frame.header.get("name"))
+    if frame.header.get("kind") != "check" or name not in prepared.by_name or name in judged:
+        return None
+    rec = recorded_from_frame(frame.header, frame.arrays)
+    check = prepared.by_name[name]
+    verdict = check.verdict(prepared.refs[name], rec, prepared.inputs[name])
+    judged[name] = (rec, verdict)
+    return CheckResult(name, verdict is None, verdict or "")
+
+
+def judge(
+    prepared: PreparedSuite,
+    drill: Drill,
+    run: ChildRun,
+    limits: Limits,
+    judged: Judged | None = None,
+) -> Report:
+    """The verdict from the child's frames alone; nothing the child claims is a verdict.
+
+    `judged` holds the checks already judged while the run streamed in.
+    """
     output = run.output
     if run.output_bytes > len(run.output.encode()):
         output += f"\n[... output truncated: {run.output_bytes:,} bytes in all]"
+    judged = {} if judged is None else judged
     load: Frame | None = None
-    got: dict[str, Recorded] = {}
     finished = False
     for frame in run.frames:
         kind = frame.header.get("kind")
         if kind == "load" and load is None:
             load = frame
         elif kind == "check":
-            name = str(frame.header.get("name"))
-            if name in prepared.refs and name not in got:
-                got[name] = recorded_from_frame(frame.header, frame.arrays)
+            judge_frame(prepared, frame, judged)
         elif kind == "done":
             finished = True
+    got = {name: rec for name, (rec, _) in judged.items()}
     ending = run.ending(limits.time_s)
     results: list[CheckResult] = []
     if load is None or load.header.get("error") is not None:
@@ -163,7 +189,7 @@ def judge(prepared: PreparedSuite, drill: Drill, run: ChildRun, limits: Limits) 
             results.append(CheckResult(check.name, False, "not run: the process ended first"))
             continue
         ops.update(rec.ops)
-        verdict = check.verdict(prepared.refs[check.name], rec, prepared.inputs[check.name])
+        verdict = judged[check.name][1]
         results.append(CheckResult(check.name, verdict is None, verdict or ""))
         if verdict is not None:
             failing.append(check)

@@ -15,6 +15,7 @@ import traceback
 from typing import Any
 
 from quizapp.grading.protocol import LineBuffer, ProtocolError, decode_line, encode_line
+from quizapp.grading.report import CheckResult
 from quizapp.grading.sandbox import DEFAULT_MEMORY_MIB, Limits
 
 
@@ -88,9 +89,17 @@ class Server:
             limit = float(message.get("time_limit") or drill.time_limit_s)
             memory = int(message.get("memory_mib") or DEFAULT_MEMORY_MIB)
 
-            def progress(done: int, total: int, name: str) -> None:
+            def progress(done: int, total: int, result: CheckResult) -> None:
                 self.send(
-                    {"type": "progress", "req": req, "done": done, "total": total, "check": name}
+                    {
+                        "type": "progress",
+                        "req": req,
+                        "done": done,
+                        "total": total,
+                        "check": result.name,
+                        "passed": result.passed,
+                        "message": result.message,
+                    }
                 )
 
             report = grade(

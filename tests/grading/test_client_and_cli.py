@@ -17,6 +17,7 @@ from rich.cells import cell_len
 
 from quizapp.cli import main
 from quizapp.grading.client import GradingClient
+from quizapp.grading.report import CheckResult
 
 pytestmark = pytest.mark.slow
 
@@ -36,14 +37,18 @@ def test_client_module_does_not_import_torch() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_progress_reports_every_check(grader: GradingClient) -> None:
-    seen: list[tuple[int, int, str]] = []
+def test_each_check_verdict_streams_in_before_the_report(grader: GradingClient) -> None:
+    seen: list[tuple[int, int, CheckResult]] = []
     report = grader.grade(
-        "batchnorm1d", SOLUTION.read_text(), str(SOLUTION), progress=lambda *a: seen.append(a)
+        "batchnorm1d", WRONG.read_text(), str(WRONG), progress=lambda *a: seen.append(a)
     )
-    assert report.passed
-    assert seen and seen[-1][0] == seen[-1][1]
-    assert [d for d, _, _ in seen] == list(range(1, len(seen) + 1))
+    assert not report.passed
+    assert [done for done, _, _ in seen] == list(range(1, len(seen) + 1))
+    assert {total for _, total, _ in seen} == {len(seen)}
+    # What streamed in is what the report says of each check, failures and their messages too.
+    final = {c.name: c for c in report.checks}
+    assert [r for _, _, r in seen] == [final[r.name] for _, _, r in seen]
+    assert any(not r.passed for _, _, r in seen) and any(r.passed for _, _, r in seen)
 
 
 def test_cancel_stops_a_running_check(grader: GradingClient) -> None:

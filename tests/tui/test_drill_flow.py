@@ -51,8 +51,19 @@ def test_a_drill_run_fails_then_passes_and_both_are_recorded(tmp_path: Path) -> 
             assert workspace_file.exists()  # created from the starter
             await _press(pilot, "ctrl+r")
             await _settle(app, pilot)
-            assert screen.last_report is not None and not screen.last_report.passed
-            assert "checks failed" in _results(app)
+            report = screen.last_report
+            assert report is not None and not report.passed
+            # Each check's row streamed in as the grader judged it, then the verdict replaced
+            # the live table: headline, failing checks, the next hint, and the table of all.
+            assert [r.name for r in screen.streamed] == [
+                c.name for c in report.checks if c.name in {r.name for r in screen.streamed}
+            ]
+            assert len(screen.streamed) >= 20
+            results = _results(app)
+            assert results.startswith("FAILED  BatchNorm1d from scratch")
+            assert "Stuck? Ctrl+T shows hint 1 of" in results
+            first_fail = report.failed_checks[0].name
+            assert f"✗  {first_fail}" in results  # its row in the table of every check
             editor = screen.query_one("#editor", TextArea)
             editor.load_text((SOLUTIONS / "batchnorm1d.py").read_text(encoding="utf-8"))
             await _press(pilot, "ctrl+r")

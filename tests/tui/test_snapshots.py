@@ -121,3 +121,24 @@ def test_drill_list(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[in
 def test_drill_editor(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
     keys = ["d", "_", "enter", "_", "ctrl+t", "_"]
     assert snap_compare(snap_app, press=keys, terminal_size=size, run_before=settled)
+
+
+async def failed_drill_run(pilot: Pilot[None]) -> None:
+    """Open the first drill, grade its starter file for real, and freeze the run's duration."""
+    from dataclasses import replace
+
+    from quizapp.tui.screens.drill import DrillScreen
+
+    await settled(pilot)
+    for key in ("d", "enter", "ctrl+r"):
+        await pilot.press(key)
+        await settled(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DrillScreen) and screen.last_report is not None
+    screen._show_report(replace(screen.last_report, duration_s=0.42))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drill_results(snap_compare: SnapCompare, snap_app: QuizApp, size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=failed_drill_run)

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from rich.table import Table
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -24,7 +24,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static, TextArea
 
 from quizapp.bank.model import text_in
-from quizapp.grading.report import Report
+from quizapp.grading.report import CheckResult, Report
+from quizapp.grading.rich_view import checks_table, report_view
 from quizapp.study import now
 from quizapp.tui.errors import guarded
 from quizapp.tui.widgets.confirm import Confirm
@@ -59,6 +60,8 @@ class DrillScreen(Screen[None]):
         self.cancel = threading.Event()
         self.running = False
         self.last_report: Report | None = None
+        self.streamed: list[CheckResult] = []  # the running grade's checks, as judged
+        self.total = 0  # checks in the running grade, once the first arrives
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -149,6 +152,8 @@ class DrillScreen(Screen[None]):
     def _start_grading(self, source: str) -> None:
         self.running = True
         self.cancel = threading.Event()
+        self.streamed = []
+        self.total = 0
         bar = self.query_one("#grading", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
@@ -161,8 +166,8 @@ class DrillScreen(Screen[None]):
     def grade(self, source: str) -> None:
         study = self.quiz_app.study
 
-        def progress(done: int, total: int, name: str) -> None:
-            self.app.call_from_thread(self._progress, done, total, name)
+        def progress(done: int, total: int, result: CheckResult) -> None:
+            self.app.call_from_thread(self._progress, done, total, result)
 
         try:
             report = study.grade(
@@ -179,9 +184,16 @@ class DrillScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_report, report)
 
-    def _progress(self, done: int, total: int, name: str) -> None:
+    def _progress(self, done: int, total: int, result: CheckResult) -> None:
+        """One more check judged: its row joins the table, which keeps the newest in view."""
+        self.streamed.append(result)
+        self.total = total
         self.query_one("#grading", ProgressBar).update(total=total, progress=done)
-        self.query_one("#results", Static).update(Text(f"Checking: {name} ({done}/{total})"))
+        failed = sum(not r.passed for r in self.streamed)
+        status = f"Checking… {done} of {total}" + (f", {failed} failed" if failed else "")
+        self._show_results(
+            Group(Text(status, style="bold"), checks_table(self.streamed, total=total)), end=True
+        )
 
     def _grader_failed(self, exc: Exception) -> None:
         self.running = False
@@ -194,8 +206,31 @@ class DrillScreen(Screen[None]):
         self.running = False
         self.last_report = report
         self.query_one("#grading", ProgressBar).display = False
-        self.query_one("#results", Static).update(render_report(report, self._next_hint_text()))
-        self.query_one("#results-pane", VerticalScroll).scroll_home(animate=False)
+        view: RenderableType
+        if report.cancelled:
+            ran = f"{len(self.streamed)} of {self.total}" if self.total else "none of the"
+            note = Text(f"Cancelled: {ran} checks had run.", style="bold yellow")
+            view = Group(note, checks_table(self.streamed)) if self.streamed else note
+        else:
+            hint = self._next_hint_text()
+            summary = report_view(
+                report,
+                text_in(self.drill.title, self.quiz_app.language),
+                hint=Text(hint, style="cyan") if hint else None,
+                show_all_output="`quizapp check --verbose` shows all",
+            )
+            every = Text("Every check", style="bold")
+            view = Group(summary, Text(), every, checks_table(report.checks))
+        self._show_results(view, end=False)
+
+    def _show_results(self, view: RenderableType, *, end: bool) -> None:
+        self.query_one("#results", Static).update(view)
+        pane = self.query_one("#results-pane", VerticalScroll)
+        # After the refresh: scrolling before the new content's layout leaves the pane where it was.
+        if end:
+            self.call_after_refresh(pane.scroll_end, animate=False)
+        else:
+            self.call_after_refresh(pane.scroll_home, animate=False)
 
     def _next_hint_text(self) -> str:
         hints = self.drill.hints
@@ -293,38 +328,6 @@ class DrillScreen(Screen[None]):
         if _digest(editor.text) != self.digest and not self._save():
             return
         self.app.pop_screen()
-
-
-def render_report(report: Report, next_hint: str) -> Table | Text:
-    """The verdict as Rich renderables: headline, diagnosis, failing checks, next hint."""
-    failed = report.failed_checks
-    table = Table.grid(padding=(0, 1))
-    table.add_column()
-    if report.cancelled:
-        table.add_row(Text("Cancelled.", style="bold yellow"))
-        return table
-    if report.passed:
-        headline = f"✔ PASSED all {len(report.checks)} checks in {report.duration_s:.2f}s"
-        table.add_row(Text(headline, style="bold green"))
-        table.add_row(Text("Compare with the reference solution (F3), or pick the next drill."))
-        return table
-    headline = f"✘ {len(failed)} of {len(report.checks)} checks failed ({report.duration_s:.2f}s)"
-    table.add_row(Text(headline, style="bold red"))
-    for diagnosis in report.diagnosis:
-        related = f" (quiz: {', '.join(diagnosis.related)})" if diagnosis.related else ""
-        table.add_row(Text.assemble(("Diagnosis: ", "bold yellow"), diagnosis.message + related))
-    first, *rest = failed
-    table.add_row(Text.assemble(("✘ ", "red"), (first.name, "bold"), ": ", first.message))
-    for check in rest[:6]:
-        table.add_row(Text.assemble(("✘ ", "red"), check.name))
-    if len(rest) > 6:
-        table.add_row(Text(f"… and {len(rest) - 6} more failing checks", style="dim"))
-    if report.output:
-        table.add_row(Text("Your code printed:", style="bold"))
-        table.add_row(Text(report.output[-1500:], style="dim"))
-    if next_hint:
-        table.add_row(Text(next_hint, style="cyan"))
-    return table
 
 
 def _mtime(path: Path) -> float:
