@@ -71,8 +71,13 @@ def _bare_screen(data: Path, rows: int = SHIPPED_DECKS) -> ScreenTiming:
 
 def _timed(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(
+            f"benchmark: `{' '.join(argv)}` exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+    return elapsed
 
 
 def run(runs: int, size: int, work: Path) -> list[Row]:

@@ -71,7 +71,8 @@ class DrillsScreen(Screen[None]):
         for drill_id, drill in sorted(self.quiz_app.study.drills.items()):
             mark = Text("✔ ", style="green") if drill_id in self.passed else Text("· ", style="dim")
             label = mark + Text(text_in(drill.title, lang), style="bold")
-            label.append(f"  {drill.signature}", style="dim")
+            # The signature on its own line: beside the title it wraps mid-argument at 80 columns.
+            label.append(f"\n  {drill.signature}", style="dim")
             options.add_option(Option(label, drill_id))
         options.highlighted = highlighted if highlighted is not None else 0
         options.focus()

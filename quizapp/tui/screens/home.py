@@ -45,7 +45,8 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Study deck", show=True),
-        Binding("r", "session('review')", "Review", show=True, tooltip="Review due cards"),
+        # Footer labels are short so that every key, F1 Help included, fits 80 columns.
+        Binding("r", "session('review')", "Due", show=True, tooltip="Review the due cards"),
         Binding("w", "session('weakest')", "Weakest", show=True),
         Binding("m", "session('mock')", "Mock", show=True, tooltip="Timed mock interview"),
         Binding("c", "cram", "Cram", show=True, tooltip="Cram the highlighted deck"),
