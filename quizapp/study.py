@@ -113,14 +113,18 @@ class Study:
     ) -> None:
         self.folder = folder
         self.settings: Settings = load_settings(folder)
-        cache = DeckCache(folder / "cache" / "decks") if use_cache else None
-        self.bank: Bank = load_bank([*self.settings.banks, *banks], shipped=shipped, cache=cache)
+        # Drill files are cached beside the decks (their keys differ by kind).
+        self._cache = DeckCache(folder / "cache" / "decks") if use_cache else None
+        self.bank: Bank = load_bank(
+            [*self.settings.banks, *banks], shipped=shipped, cache=self._cache
+        )
         self.language: Lang = "zh" if self.settings.language == "zh" else "en"
         self.notices: list[str] = []
         self._store: ProgressStore | None = None
         self._store_tried = False
         self._lock = threading.Lock()
         self._drills: dict[str, Drill] | None = None
+        self._drills_lock = threading.Lock()
 
     @property
     def problems(self) -> list[Problem]:
@@ -312,14 +316,15 @@ class Study:
 
     @property
     def drills(self) -> dict[str, Drill]:
-        """The shipped drills by id (loaded on first use)."""
-        if self._drills is None:
-            from quizapp.bank.drill import load_drills
+        """The shipped drills by id (loaded on first use, by whichever thread asks first)."""
+        with self._drills_lock:
+            if self._drills is None:
+                from quizapp.bank.drill import load_drills
 
-            loaded = load_drills()
-            self._drills = dict(loaded.drills)
-            self.bank.problems.extend(loaded.problems)
-        return self._drills
+                loaded = load_drills(cache=self._cache)
+                self._drills = dict(loaded.drills)
+                self.bank.problems.extend(loaded.problems)
+            return self._drills
 
     @property
     def workspace(self) -> Workspace:

@@ -1,6 +1,7 @@
-"""A parsed-deck cache keyed on file contents, so start-up cost does not grow with the bank.
+"""A cache of parsed deck and drill files keyed on their contents, so start-up cost does not grow
+with the bank and a warm start never imports yaml or pydantic.
 
-Each deck file's validated form is pickled under the hash of its path and bytes. An entry is used
+Each file's validated form is pickled under the hash of its path and bytes. An entry is used
 only if its header matches this code's cache version and quizapp's version exactly and it
 unpickles into the expected types; anything else (stale, truncated, foreign) is ignored and
 rebuilt. Writes go to a temporary file and are renamed into place, so a crash never leaves half
@@ -15,6 +16,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from quizapp import __version__
 from quizapp.bank.deck import LoadedDeck
@@ -33,6 +35,20 @@ class DeckEntry:
     problems: tuple[Problem, ...]
     question_lines: tuple[int, ...] = ()
 
+    def sound(self) -> bool:
+        """Whether an unpickled entry holds what it should (a foreign pickle may not)."""
+        deck_ok = self.deck is None or isinstance(self.deck, LoadedDeck)
+        return deck_ok and isinstance(self.problems, tuple)
+
+
+class CacheEntry(Protocol):
+    """What the cache stores: a frozen record that can tell whether it unpickled whole."""
+
+    def sound(self) -> bool: ...
+
+
+E = TypeVar("E", bound=CacheEntry)
+
 
 def cache_key(path: str, raw: bytes, user: bool) -> str:
     """The entry name for a file: its path, its bytes and whether it is a user deck."""
@@ -47,7 +63,8 @@ class DeckCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
 
-    def get(self, key: str) -> DeckEntry | None:
+    def get(self, key: str, kind: type[E]) -> E | None:
+        """The entry under `key` if it is a sound `kind` written by this very version."""
         if self.folder is None:
             return None
         try:
@@ -58,13 +75,11 @@ class DeckCache:
                 entry = pickle.load(fh)
         except Exception:
             return None
-        if not isinstance(entry, DeckEntry) or not isinstance(entry.problems, tuple):
-            return None
-        if entry.deck is not None and not isinstance(entry.deck, LoadedDeck):
+        if not isinstance(entry, kind) or not entry.sound():
             return None
         return entry
 
-    def put(self, key: str, entry: DeckEntry) -> None:
+    def put(self, key: str, entry: CacheEntry) -> None:
         if self.folder is None:
             return
         try:

@@ -11,14 +11,18 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import annotated_types as at
 
+from quizapp.bank.cache import DeckCache, cache_key
+from quizapp.bank.files import read_bytes
 from quizapp.bank.loader import DRILLS_FOLDER, SHIPPED_BANK
 from quizapp.bank.model import FORMAT_VERSION, LocalizedText, NonEmptyStr, QuestionId
 from quizapp.bank.problems import Problem
-from quizapp.bank.yamlsource import YamlDocument, load_document
+
+if TYPE_CHECKING:
+    from quizapp.bank.yamlsource import YamlDocument
 
 _STRICT_KEYS = {"extra": "forbid"}
 DrillId = Annotated[str, at.MinLen(1), at.MaxLen(60)]
@@ -118,11 +122,41 @@ def drill_files(root: Path) -> list[Path]:
     )
 
 
-def load_drill_file(path: Path) -> tuple[Drill | None, list[Problem]]:
-    doc, problems = load_document(path)
-    if doc is None:
+@dataclass(frozen=True, slots=True)
+class DrillEntry:
+    """What loading one drill file produced, as the cache keeps it."""
+
+    drill: Drill | None
+    problems: tuple[Problem, ...]
+
+    def sound(self) -> bool:
+        drill_ok = self.drill is None or isinstance(self.drill, Drill)
+        return drill_ok and isinstance(self.problems, tuple)
+
+
+def load_drill_file(
+    path: Path, cache: DeckCache | None = None
+) -> tuple[Drill | None, list[Problem]]:
+    """One drill file's drill (None if invalid) and problems, from the cache when unchanged."""
+    raw, problems = read_bytes(path)
+    if raw is None:
         return None, problems
-    return validate_drill(doc, str(path), path.stem)
+    key = cache_key(f"drill\0{path}", raw, user=False)
+    if cache is not None and (hit := cache.get(key, DrillEntry)) is not None:
+        return hit.drill, list(hit.problems)
+    # Deferred: with a warm cache, listing the drills never imports yaml or pydantic.
+    from quizapp.bank.yamlsource import decode_text, parse_yaml
+
+    text, problems = decode_text(raw, str(path))
+    doc = None
+    if text is not None:
+        doc, problems = parse_yaml(text, str(path))
+    drill: Drill | None = None
+    if doc is not None:
+        drill, problems = validate_drill(doc, str(path), path.stem)
+    if cache is not None:
+        cache.put(key, DrillEntry(drill, tuple(problems)))
+    return drill, problems
 
 
 @dataclass(slots=True)
@@ -133,14 +167,14 @@ class DrillSet:
     problems: list[Problem]
 
 
-def load_drills(roots: list[Path] | None = None) -> DrillSet:
+def load_drills(roots: list[Path] | None = None, *, cache: DeckCache | None = None) -> DrillSet:
     """Every valid drill under `roots` (default: the shipped drills), ids unique."""
     drills: dict[str, Drill] = {}
     problems: list[Problem] = []
     paths: dict[str, str] = {}
     for root in roots if roots is not None else [SHIPPED_DRILLS]:
         for path in drill_files(root):
-            drill, found = load_drill_file(path)
+            drill, found = load_drill_file(path, cache)
             problems.extend(found)
             if drill is None:
                 continue

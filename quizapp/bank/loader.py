@@ -81,7 +81,7 @@ def load_deck_file(path: Path, *, user: bool, cache: DeckCache | None = None) ->
     if raw is None:
         return DeckEntry(None, tuple(problems))
     key = cache_key(name, raw, user)
-    if cache is not None and (hit := cache.get(key)) is not None:
+    if cache is not None and (hit := cache.get(key, DeckEntry)) is not None:
         return hit
     entry = _parse_entry(raw, name, path.stem, user)
     if cache is not None:

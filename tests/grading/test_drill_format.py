@@ -74,3 +74,38 @@ def test_frames_roundtrip_and_refuse_bad_data() -> None:
     lying = encode_frame({"kind": "x"}, {"a": np.zeros(4)}).replace(b'"nbytes":32', b'"nbytes":8')
     with pytest.raises(ProtocolError):
         FrameReader().feed(lying)
+
+
+def test_drills_load_from_the_cache_without_yaml_or_pydantic(tmp_path: Path) -> None:
+    """Home lists the drills after its first paint; with a warm cache that costs no parsing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from quizapp.bank.cache import DeckCache\n"
+        "from quizapp.bank.drill import load_drills\n"
+        f"drills = load_drills(cache=DeckCache(Path({str(tmp_path)!r})))\n"
+        "print(len(drills.drills), len(drills.problems), 'yaml' in sys.modules,"
+        " 'pydantic' in sys.modules)\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count = len(load_drills().drills)
+    assert cold.stdout.split() == [str(count), "0", "True", "True"]
+    assert warm.stdout.split() == [str(count), "0", "False", "False"]
+
+
+def test_a_cached_drill_is_not_trusted_after_its_file_changes(tmp_path: Path) -> None:
+    from quizapp.bank.cache import DeckCache
+
+    cache = DeckCache(tmp_path / "cache")
+    path = _write(tmp_path, "batchnorm1d.yaml", SHIPPED.read_text())
+    assert load_drill_file(path, cache)[0] is not None
+    path.write_text(SHIPPED.read_text().replace("kind: module", "kind: modul"), encoding="utf-8")
+    drill, problems = load_drill_file(path, cache)
+    assert drill is None and problems
+    for entry in (tmp_path / "cache").iterdir():  # a damaged entry is rebuilt, not trusted
+        entry.write_bytes(b"garbage")
+    assert load_drill_file(path, cache)[0] is None

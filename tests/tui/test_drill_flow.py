@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static, TextArea
+from textual.widgets import Markdown, OptionList, Static, TextArea
 
 from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
@@ -122,5 +122,32 @@ def test_user_work_survives_leaving_and_coming_back(tmp_path: Path) -> None:
             assert isinstance(reopened, DrillScreen)
             text = reopened.query_one("#editor", TextArea).text
             assert text.startswith("# my work in progress\n")
+
+    asyncio.run(flow())
+
+
+def test_home_lists_the_drills_with_passed_marks_and_opens_one(tmp_path: Path) -> None:
+    with ProgressStore.open(tmp_path) as store:
+        store.record_drill_run("dropout", code_hash="x", passed=True, duration=0.1)
+        store.record_drill_run("layernorm", code_hash="y", passed=False, duration=0.1)
+
+    async def flow() -> None:
+        app = make_app(tmp_path, shipped=True)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await _settle(app, pilot)
+            options = app.screen.query_one("#decks", OptionList)
+            labels = [
+                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            ]
+            assert "Drills  1 of 9 passed" in labels
+            assert "✔ Dropout from scratch" in labels  # passed
+            assert "· LayerNorm from scratch" in labels  # tried, not passed
+            # Down from the first deck to the drills (the header row is skipped) and Enter.
+            target = labels.index("· LayerNorm from scratch")
+            while options.highlighted != target:
+                await _press(pilot, "down")
+            await _press(pilot, "enter")
+            screen = app.screen
+            assert isinstance(screen, DrillScreen) and screen.drill_id == "layernorm"
 
     asyncio.run(flow())

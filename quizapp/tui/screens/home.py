@@ -1,4 +1,5 @@
-"""Home: every deck with its size, mastery and due reviews, and one key per kind of session."""
+"""Home: every deck with its size, mastery and due reviews, the drills with passed marks, and one
+key per kind of session."""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from quizapp.study import DeckCounts, StudySession
 from quizapp.tui.errors import guarded
 
 if TYPE_CHECKING:
+    from quizapp.bank.drill import Drill
     from quizapp.tui.app import QuizApp
+
+# Option ids in the list: decks and drills share it, and a deck may be named like a drill.
+DECK, DRILL = "deck:", "drill:"
 
 WELCOME = {
     "en": (
@@ -61,6 +66,9 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.counts: dict[str, DeckCounts] = {}
         self.plan_line = ""
+        # Filled after the first paint: loading the drills and their runs must not delay it.
+        self.drills: dict[str, Drill] = {}
+        self.passed: set[str] = set()
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -91,11 +99,20 @@ class HomeScreen(Screen[None]):
         line = ""
         if plan is not None and (plan.today_part.new or plan.today_part.reviews or plan.days_left):
             line = f"Today: {plan.headline()}"
-        self.app.call_from_thread(self._show_counts, counts, line)
+        drills, passed = study.drills, study.passed_drills()
+        self.app.call_from_thread(self._show_counts, counts, line, drills, passed)
 
-    def _show_counts(self, counts: dict[str, DeckCounts], plan_line: str) -> None:
+    def _show_counts(
+        self,
+        counts: dict[str, DeckCounts],
+        plan_line: str,
+        drills: dict[str, Drill],
+        passed: set[str],
+    ) -> None:
         self.counts = counts
         self.plan_line = plan_line
+        self.drills = drills
+        self.passed = passed
         self._render_all()
 
     def _render_all(self, _lang: object = None) -> None:
@@ -119,9 +136,30 @@ class HomeScreen(Screen[None]):
         highlighted = decks.highlighted
         decks.clear_options()
         for deck in study.decks:
-            decks.add_option(Option(self._label(deck), deck.deck_id))
+            decks.add_option(Option(self._label(deck), DECK + deck.deck_id))
+        if self.drills:
+            decks.add_option(None)
+            decks.add_options(self._drill_options())
         decks.highlighted = highlighted if highlighted is not None else 0
         decks.focus()
+
+    def _drill_options(self) -> list[Option]:
+        lang = self.quiz_app.language
+        done = sum(1 for d in self.drills if d in self.passed)
+        head = Text("Drills" if lang == "en" else "编程练习", style="bold")
+        head.append(
+            f"  {done} of {len(self.drills)} passed"
+            if lang == "en"
+            else f"  已通过 {done}/{len(self.drills)}",
+            style="dim",
+        )
+        options = [Option(head, disabled=True)]
+        for drill_id, drill in sorted(self.drills.items()):
+            passed = drill_id in self.passed
+            label = Text("✔ " if passed else "· ", style="green" if passed else "dim")
+            label.append(text_in(drill.title, lang))
+            options.append(Option(label, DRILL + drill_id))
+        return options
 
     def _label(self, deck: LoadedDeck) -> Text:
         lang = self.quiz_app.language
@@ -142,9 +180,9 @@ class HomeScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#decks")
     @guarded
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._open(self.quiz_app.study.session("deck", deck=event.option.id))
+        self._start(event.option.id)
 
-    def _highlighted_deck(self) -> str | None:
+    def _highlighted(self) -> str | None:
         decks = self.query_one("#decks", OptionList)
         if decks.highlighted is None:
             return None
@@ -152,15 +190,27 @@ class HomeScreen(Screen[None]):
 
     @guarded
     def action_start(self) -> None:
-        deck = self._highlighted_deck()
-        if deck is not None:
+        self._start(self._highlighted())
+
+    def _start(self, option_id: str | None) -> None:
+        """Study the deck, or open the drill, that the option stands for."""
+        if option_id is None:
+            return
+        if option_id.startswith(DRILL):
+            from quizapp.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(option_id.removeprefix(DRILL)))
+        elif option_id.startswith(DECK):
+            deck = option_id.removeprefix(DECK)
             self._open(self.quiz_app.study.session("deck", deck=deck))
 
     @guarded
     def action_cram(self) -> None:
-        deck = self._highlighted_deck()
-        if deck is not None:
-            self._open(self.quiz_app.study.session("cram", deck=deck))
+        option_id = self._highlighted()
+        if option_id is None or not option_id.startswith(DECK):
+            self.notify("Cram works on a deck: highlight one first.")
+            return
+        self._open(self.quiz_app.study.session("cram", deck=option_id.removeprefix(DECK)))
 
     @guarded
     def action_session(self, kind: str) -> None:
