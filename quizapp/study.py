@@ -171,14 +171,23 @@ class Study:
         store = self.store
         return store.progress() if store is not None else {}
 
-    def deck_counts(self) -> dict[str, DeckCounts]:
-        """Per deck: questions, how many seen, due now, and mastered (see the report)."""
+    def home_counts(self) -> tuple[dict[str, DeckCounts], StudyPlan | None]:
+        """What home shows after a session: per-deck counts and today's plan, from one read.
+
+        Reads the whole progress: call it from a worker.
+        """
         store = self.store
         if store is None:
-            return {}
+            return {}, None
         now = store.now()
         progress = store.progress(now)
-        mastered = self._mastered(store)
+        return self._deck_counts(store, progress, now), self._plan(store, progress, now)
+
+    def _deck_counts(
+        self, store: ProgressStore, progress: dict[str, ItemProgress], now: datetime
+    ) -> dict[str, DeckCounts]:
+        """Per deck: questions, how many seen, due now, and mastered (see the report)."""
+        mastered = store.mastered()
         counts: dict[str, DeckCounts] = {}
         for deck in self.bank.decks:
             ids = deck.ids
@@ -186,12 +195,6 @@ class Study:
             due = sum(1 for i in ids if _is_due(progress.get(i), now))
             counts[deck.deck_id] = DeckCounts(len(ids), seen, due, sum(i in mastered for i in ids))
         return counts
-
-    @staticmethod
-    def _mastered(store: ProgressStore) -> set[str]:
-        from quizapp.store.report import mastered_items
-
-        return mastered_items(store.history())
 
     def session(
         self, kind: str, *, deck: str | None = None, tag: str | None = None
@@ -277,12 +280,18 @@ class Study:
         `plan.headline()` is the line home shows ("12 reviews, 8 new, 2 drills: 9 days left");
         `plan.today_part` holds the item ids. Reads the whole progress: call it from a worker.
         """
-        from quizapp.store.study_settings import plan_from_store
-
         store = self.store
         if store is None:
             return None
-        return plan_from_store(store, self.catalog, tz=_local_tz())
+        now = store.now()
+        return self._plan(store, store.progress(now), now)
+
+    def _plan(
+        self, store: ProgressStore, progress: dict[str, ItemProgress], now: datetime
+    ) -> StudyPlan:
+        from quizapp.store.study_settings import plan_from_progress
+
+        return plan_from_progress(store, self.catalog, progress, now=now, tz=_local_tz())
 
     def study_settings(self) -> StudySettings:
         """Interview date, daily caps and leech threshold (defaults without a store)."""

@@ -28,11 +28,8 @@ from fsrs import Card, Rating, State
 from quizapp.store.db import transaction
 from quizapp.store.errors import StoreError
 from quizapp.store.export import EXPORT_FORMAT
-from quizapp.store.progress import (
-    SCHEDULING_MODES,
-    UNDO_FLOOR,
-    ProgressStore,
-)
+from quizapp.store.progress import ProgressStore
+from quizapp.store.reading import SCHEDULING_MODES, UNDO_FLOOR
 from quizapp.store.records import iso, parse_iso
 from quizapp.store.rows import write_card
 from quizapp.store.schema import SCHEMA_VERSION

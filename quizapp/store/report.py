@@ -41,7 +41,7 @@ from fsrs import Rating, State
 from quizapp.quiz.sessions import ItemInfo, topic_scores
 from quizapp.store.item_progress import progress_from_history
 from quizapp.store.leeches import DEFAULT_LEECH_THRESHOLD, Leech, find_leeches
-from quizapp.store.progress import SCHEDULING_MODES
+from quizapp.store.reading import SCHEDULING_MODES
 from quizapp.store.records import Attempt, History
 from quizapp.store.scheduling import ReviewScheduler, as_utc
 

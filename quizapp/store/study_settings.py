@@ -17,7 +17,7 @@ from quizapp.store.leeches import DEFAULT_LEECH_THRESHOLD
 from quizapp.store.records import JSONValue
 
 if TYPE_CHECKING:
-    from quizapp.quiz.sessions import ItemInfo
+    from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
 
 INTERVIEW_DATE = "interview_date"
@@ -110,10 +110,23 @@ def plan_from_store(
 ) -> StudyPlan:
     """Today's plan (and the days ahead) from the store's progress and study settings."""
     moment = store.now(now)
+    return plan_from_progress(store, catalog, store.progress(moment), now=moment, tz=tz)
+
+
+def plan_from_progress(
+    store: ProgressStore,
+    catalog: Sequence[ItemInfo],
+    progress: dict[str, ItemProgress],
+    *,
+    now: datetime,
+    tz: tzinfo,
+) -> StudyPlan:
+    """Today's plan from `progress` already read (as of `now`) and the store's study settings."""
+    moment = store.now(now)
     settings = read_study_settings(store)
     return build_plan(
         catalog,
-        store.progress(moment),
+        progress,
         today=moment.astimezone(tz).date(),
         tz=tz,
         interview_date=settings.interview_date,

@@ -235,6 +235,7 @@ def test_undoing_every_answer_walks_back_through_every_state(answers: list[tuple
 @given(ANSWERS)
 def test_progress_in_sql_matches_progress_from_history(answers: list[tuple]) -> None:
     from quizapp.store.progress import progress_from_history
+    from quizapp.store.report import mastered_items
 
     with tempfile.TemporaryDirectory() as folder:
         clock = FakeClock()
@@ -253,4 +254,34 @@ def test_progress_in_sql_matches_progress_from_history(answers: list[tuple]) -> 
             later = clock.advance(days=3)
             from_sql = store.progress(later)
             assert from_sql == progress_from_history(store.history(), store.scheduler, later)
+            assert store.mastered() == mastered_items(store.history())
             assert all(len(p.recent) <= 5 for p in from_sql.values())
+
+
+def test_an_item_recalled_after_spacing_is_mastered_and_a_lapse_undoes_it(tmp_path: Path) -> None:
+    from quizapp.store.report import mastered_items
+
+    clock = FakeClock()
+    with ProgressStore.open(tmp_path, clock=clock) as store:
+
+        def answer(correct: bool) -> None:
+            store.record_answer(
+                true_false("q1"),
+                deck="d",
+                answer=correct,
+                correct=correct,
+                seconds=5,
+                mode="review",
+            )
+
+        answer(True)
+        while (card := store.card("q1")) is None or card.state != State.Review:
+            clock.advance(days=1)
+            answer(True)
+        assert store.mastered() == set()  # in Review, but not yet recalled from it
+        clock.advance(days=30)
+        answer(True)
+        assert store.mastered() == {"q1"} == mastered_items(store.history())
+        clock.advance(days=30)
+        answer(False)  # a lapse: back to Relearning
+        assert store.mastered() == set() == mastered_items(store.history())

@@ -94,8 +94,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
         study = self.quiz_app.study
-        counts = study.deck_counts()
-        plan = study.plan_today()
+        counts, plan = study.home_counts()
         line = ""
         if plan is not None and (plan.today_part.new or plan.today_part.reviews or plan.days_left):
             line = f"Today: {plan.headline()}"
