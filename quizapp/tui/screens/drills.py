@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.bank.model import text_in
 from quizapp.tui.errors import guarded
+from quizapp.tui.widgets.pick_list import PickList
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -43,7 +44,7 @@ class DrillsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="drills-intro", classes="title")
-        yield OptionList(id="drill-list")
+        yield PickList(id="drill-list")
         yield Footer()
 
     def on_mount(self) -> None:

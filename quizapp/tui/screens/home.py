@@ -18,6 +18,7 @@ from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.text import text_in
 from quizapp.study import DeckCounts, StudySession
 from quizapp.tui.errors import guarded
+from quizapp.tui.widgets.pick_list import PickList
 
 if TYPE_CHECKING:
     from quizapp.bank.drill import Drill
@@ -50,7 +51,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Study deck", show=True),
-        # Footer labels are short so that every key, F1 Help included, fits 80 columns.
+        # Footer labels are short so that every key fits 80 columns.
         Binding("r", "session('review')", "Due", show=True, tooltip="Review the due cards"),
         Binding("w", "session('weakest')", "Weakest", show=True),
         Binding("m", "session('mock')", "Mock", show=True, tooltip="Timed mock interview"),
@@ -80,8 +81,10 @@ class HomeScreen(Screen[None]):
             yield Static(id="welcome")
             yield Static(id="plan", classes="title")
             yield Static(id="warnings", classes="warning")
-            yield OptionList(id="decks")
-        yield Footer(compact=True)
+            yield PickList(id="decks")
+        # Home has the most keys: at 80 columns the palette hint would push F1 Help off the
+        # footer. Ctrl+P is listed on the help screen and shown on every other screen.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._render_all)

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from quizapp.bank.model import text_in
 from quizapp.study import StudySession
 from quizapp.tui.errors import guarded
+from quizapp.tui.widgets.pick_list import PickList
 
 if TYPE_CHECKING:
     from quizapp.store.report import Report
@@ -96,9 +97,9 @@ class StatsScreen(Screen[None]):
             yield Static(id="over-time-title", classes="title")
             yield Sparkline([], id="over-time")
             yield Static(id="weakest-title", classes="title")
-            yield OptionList(id="weakest")
+            yield PickList(id="weakest")
             yield Static(id="leeches-title", classes="title")
-            yield OptionList(id="leeches")
+            yield PickList(id="leeches")
         yield Footer()
 
     @property
