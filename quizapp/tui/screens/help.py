@@ -22,7 +22,7 @@ KEYS = """\
 | everywhere | F1 | this help |
 | everywhere | Ctrl+Q | quit (progress is saved on every answer) |
 | everywhere | Ctrl+P | command palette: every action by name |
-| home | ↑ ↓, Enter | pick a deck, start it |
+| home | ↑ ↓, Enter | pick a deck and study it, or a drill and open it |
 | home | l | English / 中文 |
 | quiz | 1-9 | pick a choice; in multiple choice toggle it (Space too), Enter submits |
 | quiz | typing, Enter | numeric, short answer and code-output answers |
