@@ -197,7 +197,13 @@ def test_cache_returns_the_same_deck_and_ignores_corrupt_entries(tmp_path: Path)
     first = load_deck_file(deck, user=True, cache=cache)
     entries = list((tmp_path / "cache").iterdir())
     assert len(entries) == 1
-    assert load_deck_file(deck, user=True, cache=cache) == first
+    cached = load_deck_file(deck, user=True, cache=cache)
+    assert cached == first
+    # What lists and schedules read comes back whole from the lazily unpickled parts too.
+    assert first.deck is not None and cached.deck is not None
+    assert cached.deck.ids == first.deck.ids == ("q",) and len(cached.deck) == 1
+    assert cached.deck.infos == first.deck.infos
+    assert cached.deck.infos[0].type == "true_false"
     entries[0].write_bytes(b"\x80\x05garbage")
     assert load_deck_file(deck, user=True, cache=cache) == first  # rebuilt, not trusted
     deck.write_text(HEADER + GOOD_QUESTION.format(id="changed"), encoding="utf-8")

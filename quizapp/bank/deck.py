@@ -37,9 +37,11 @@ class LoadedDeck:
 
     __slots__ = (
         "_blob",
+        "_ids",
         "_infos",
         "_questions",
         "_rows",
+        "_rows_blob",
         "deck_id",
         "description",
         "path",
@@ -62,10 +64,12 @@ class LoadedDeck:
         self.title = title
         self.description = description
         self.user = user
+        self._ids = tuple(q.id for q in questions)
         # Plain tuples unpickle in C; dataclass instances each cost a Python __setstate__.
-        self._rows = tuple(
+        self._rows: tuple[tuple[object, ...], ...] | None = tuple(
             (q.id, q.type, q.tags, q.difficulty, q.expected_seconds) for q in questions
         )
+        self._rows_blob: bytes | None = None
         self._infos: tuple[QuestionInfo, ...] | None = None
         self._questions: tuple[Question, ...] | None = questions
         self._blob: bytes | None = None
@@ -73,11 +77,14 @@ class LoadedDeck:
     @property
     def ids(self) -> tuple[str, ...]:
         """The question ids, in deck order (no question or info object is built)."""
-        return tuple(row[0] for row in self._rows)
+        return self._ids
 
     @property
     def infos(self) -> tuple[QuestionInfo, ...]:
         if self._infos is None:
+            if self._rows is None:
+                assert self._rows_blob is not None
+                self._rows = pickle.loads(self._rows_blob)
             self._infos = tuple(QuestionInfo(*row) for row in self._rows)
         return self._infos
 
@@ -89,17 +96,22 @@ class LoadedDeck:
         return self._questions
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._ids)
 
     def __getstate__(self) -> dict[str, object]:
         blob = self._blob if self._blob is not None else pickle.dumps(self._questions, protocol=5)
+        # The infos stay pickled too: a warm start needs only ids and counts, and unpickling
+        # 10,000 rows (tuples of tuples) cost more than all the rest of a deck's entry.
+        rows = self._rows_blob if self._rows is None else pickle.dumps(self._rows, protocol=5)
         return {
             "deck_id": self.deck_id,
             "path": self.path,
             "title": self.title,
             "description": self.description,
             "user": self.user,
-            "_rows": self._rows,
+            "_ids": self._ids,
+            "_rows": None,
+            "_rows_blob": rows,
             "_blob": blob,
             "_questions": None,
             "_infos": None,

@@ -116,7 +116,7 @@ def load_bank(
         sources.append((SHIPPED_BANK, False))
     sources.extend((Path(r), True) for r in roots)
     bank = Bank()
-    first_seen: dict[str, tuple[str, int]] = {}
+    first_seen: dict[str, DeckEntry] = {}  # the entry whose deck has the id first
     deck_paths: dict[str, str] = {}
     for root, user in sources:
         if not root.exists():
@@ -135,7 +135,7 @@ def load_bank(
 def _add_deck(
     bank: Bank,
     entry: DeckEntry,
-    first_seen: dict[str, tuple[str, int]],
+    first_seen: dict[str, DeckEntry],
     deck_paths: dict[str, str],
 ) -> None:
     deck = entry.deck
@@ -145,19 +145,14 @@ def _add_deck(
         # Two folders with a deck of the same file name: keep both, tell them apart by folder.
         deck_id = f"{Path(deck.path).parent.name}/{deck.deck_id}"
     deck_paths[deck_id] = deck.path
+    ids = deck.ids
     duplicates: set[str] = set()
-    for question_id, line in zip(deck.ids, entry.question_lines, strict=True):
-        if question_id in first_seen:
-            where, first_line = first_seen[question_id]
-            msg = (
-                f"duplicate id '{question_id}' (first at {where}:{first_line}); ids are unique "
-                "across the bank and progress is keyed on them: rename this one"
-            )
-            bank.problems.append(Problem(deck.path, line, msg))
-            duplicates.add(question_id)
-            continue
-        first_seen[question_id] = (deck.path, line)
-        bank.deck_of[question_id] = deck_id
+    if first_seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
+        # The common case, done in C (a warm start with 10,000 questions spends it here).
+        first_seen.update(dict.fromkeys(ids, entry))
+        bank.deck_of.update(dict.fromkeys(ids, deck_id))
+    else:
+        duplicates = _claim_ids(bank, entry, deck_id, first_seen)
     if not duplicates and deck_id == deck.deck_id:
         bank.decks.append(deck)  # the common case: keep the deck lazy
         return
@@ -179,3 +174,27 @@ def _add_deck(
             user=deck.user,
         )
     )
+
+
+def _claim_ids(
+    bank: Bank, entry: DeckEntry, deck_id: str, first_seen: dict[str, DeckEntry]
+) -> set[str]:
+    """Give the deck its ids one by one, reporting each one taken before; the taken ones."""
+    deck = entry.deck
+    assert deck is not None
+    duplicates: set[str] = set()
+    for question_id, line in zip(deck.ids, entry.question_lines, strict=True):
+        first = first_seen.get(question_id)
+        if first is not None:
+            assert first.deck is not None
+            first_line = first.question_lines[first.deck.ids.index(question_id)]
+            msg = (
+                f"duplicate id '{question_id}' (first at {first.deck.path}:{first_line}); ids "
+                "are unique across the bank and progress is keyed on them: rename this one"
+            )
+            bank.problems.append(Problem(deck.path, line, msg))
+            duplicates.add(question_id)
+            continue
+        first_seen[question_id] = entry
+        bank.deck_of[question_id] = deck_id
+    return duplicates

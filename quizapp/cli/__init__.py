@@ -52,8 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # start-up is measured against a bare Textual app, and those modules cost ~10 ms.
     early, rest = _global_parser(add_help=False).parse_known_args(argv)
     if not rest:
+        import gc
+
         from quizapp.tui.app import make_app
 
+        # What the imports created (modules, classes, Textual's CSS) lives as long as the app:
+        # frozen, the cyclic GC stops re-scanning it at every collection, which on a warm start
+        # with 10,000 questions (50,000 objects unpickled) cost ~15 ms before the first screen.
+        gc.freeze()
         make_app(early.data_dir, [Path(b) for b in early.bank]).run()
         return EXIT_OK
     args = _parser().parse_args(argv)

@@ -69,7 +69,7 @@ def test_a_drill_run_fails_then_passes_and_both_are_recorded(tmp_path: Path) -> 
             await _press(pilot, "ctrl+r")
             await _settle(app, pilot)
             assert screen.last_report is not None and screen.last_report.passed
-            assert "PASSED" in _results(app)
+            assert "PASSED" in _results(app) and "reference solution (F3)" in _results(app)
             assert workspace_file.read_text(encoding="utf-8") == editor.text  # saved on run
             await _press(pilot, "escape", "escape")  # leave the editor, then the screen
             await _settle(app, pilot)

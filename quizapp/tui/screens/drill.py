@@ -219,8 +219,12 @@ class DrillScreen(Screen[None]):
                 hint=Text(hint, style="cyan") if hint else None,
                 show_all_output="`quizapp check --verbose` shows all",
             )
+            parts: list[RenderableType] = [summary, Text()]
+            if report.passed:
+                parts += [Text("Compare with the reference solution (F3), or pick the next drill.")]
+                parts += [Text()]
             every = Text("Every check", style="bold")
-            view = Group(summary, Text(), every, checks_table(report.checks))
+            view = Group(*parts, every, checks_table(report.checks))
         self._show_results(view, end=False)
 
     def _show_results(self, view: RenderableType, *, end: bool) -> None:

@@ -137,11 +137,11 @@ class HomeScreen(Screen[None]):
         decks = self.query_one("#decks", OptionList)
         highlighted = decks.highlighted
         decks.clear_options()
-        for deck in study.decks:
-            decks.add_option(Option(self._label(deck), DECK + deck.deck_id))
+        # One add_options call: adding rows one by one recomputes the list's lines after each.
+        rows: list[Option | None] = [Option(self._label(d), DECK + d.deck_id) for d in study.decks]
         if self.drills:
-            decks.add_option(None)
-            decks.add_options(self._drill_options())
+            rows += [None, *self._drill_options()]
+        decks.add_options(rows)
         decks.highlighted = highlighted if highlighted is not None else 0
         decks.focus()
 
