@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizapp.quiz.plan import DEFAULT_NEW_CAP, DEFAULT_REVIEW_CAP, PlanCaps, StudyPlan, build_plan
@@ -46,8 +46,10 @@ def parse_interview_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
+        # The example is a few weeks ahead: an example in the past reads like a typo of ours.
+        example = (date.today() + timedelta(days=30)).isoformat()
         raise ValueError(
-            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2025-06-30"
+            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. {example}"
         ) from None
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -152,7 +153,10 @@ def test_interview_date_set_in_settings_shows_todays_plan_on_home(tmp_path: Path
             date_input = app.screen.query_one("#interview_date", Input)
             date_input.value = "not a date"
             await _press(pilot, "enter")
-            assert "date" in str(app.screen.query_one("#settings-error").render())
+            message = str(app.screen.query_one("#settings-error").render())
+            assert "is not a date: write it as YYYY-MM-DD" in message
+            example = re.search(r"e\.g\. (\d{4}-\d{2}-\d{2})", message)
+            assert example and date.fromisoformat(example[1]) > datetime.now().date()
             later = (datetime.now().date() + timedelta(days=9)).isoformat()
             date_input.value = later
             await _press(pilot, "enter")
