@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Markdown
+from textual.widgets import Markdown, OptionList, Static
 
-from quizapp.tui.app import QuizApp
+from quizapp.tui.app import QuizApp, make_app
 from quizapp.tui.screens.quiz import QuizScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from tests.tui.conftest import FIXTURE_BANK
@@ -67,6 +68,37 @@ async def _every_type_answered_from_the_keyboard(app: QuizApp) -> None:
             True,
         ]
         assert records[0].hinted and not records[1].hinted
+
+
+def test_every_type_answered_the_other_way(app: QuizApp) -> None:
+    """Each type again, wrong where the test above is right and right where it is wrong."""
+
+    async def flow() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "enter")
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            await _press(pilot, "2")  # single choice: wrong, with that choice's why
+            assert "Not quite" in _feedback(app)
+            assert "That is what running_var tracks." in _feedback(app)
+            await _press(pilot, "n", "1", "2", "enter")  # multiple choice: both right ones
+            assert "Correct" in _feedback(app)
+            await _press(pilot, "n", "1")  # true/false: True is wrong
+            assert "Not quite" in _feedback(app) and "no_grad" in _feedback(app)
+            await _press(pilot, "n", *"1.25", "enter")  # numeric: right
+            assert "Correct" in _feedback(app)
+            await _press(pilot, "n", *"layernorm", "enter")  # short answer: wrong
+            assert "Not quite" in _feedback(app) and "RMSNorm" in _feedback(app)
+            await _press(pilot, "n", "enter", "1")  # open: rate Again
+            assert "Not quite" in _feedback(app)
+            await _press(pilot, "n", *"False True", "enter")  # code output: wrong order
+            assert "Not quite" in _feedback(app)
+            await _press(pilot, "n")
+            assert isinstance(app.screen, SummaryScreen)
+            verdicts = [r.verdict.correct for r in screen.result.records if r.verdict]
+            assert verdicts == [False, True, False, True, False, False, False]
+
+    asyncio.run(flow())
 
 
 def test_a_bad_number_is_refused_without_losing_the_question(app: QuizApp) -> None:
@@ -152,5 +184,29 @@ def test_command_palette_lists_the_screen_actions(app: QuizApp) -> None:
             await _press(pilot, "ctrl+p", *"Stats", "enter")
             await app.workers.wait_for_complete()
             assert type(app.screen).__name__ == "StatsScreen"
+
+    asyncio.run(flow())
+
+
+def test_a_broken_user_deck_is_a_warning_on_home_not_a_crash(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    shutil.copy(FIXTURE_BANK / "types.yaml", bank / "types.yaml")
+    broken = bank / "broken.yaml"
+    broken.write_text("format_version: 1\ntitle: Broken\nquestions:\n  - id: b\n\ttype: open\n")
+
+    async def flow() -> None:
+        app = make_app(tmp_path / "data", [bank], shipped=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            warning = app.screen.query_one("#warnings", Static)
+            assert warning.display
+            assert f"1 problem(s) in {broken}: F1 shows them" in str(warning.render())
+            decks = app.screen.query_one("#decks", OptionList)
+            assert "Every type" in str(decks.get_option_at_index(0).prompt)  # the rest loads
+            await _press(pilot, "f1")
+            help_text = str(app.screen.query_one(Markdown).source)
+            assert f"{broken}:5: " in help_text and "tab" in help_text
 
     asyncio.run(flow())
