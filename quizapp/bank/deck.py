@@ -30,8 +30,8 @@ class QuestionInfo:
 class LoadedDeck:
     """A deck as the app uses it: where it came from, its id, and its valid questions.
 
-    The questions are kept pickled until first asked for, and each question's `QuestionInfo`
-    is kept as a plain tuple until then: start-up reads only headers, ids and counts, so
+    The questions are kept pickled until first asked for, and so are the plain tuples each
+    question's `QuestionInfo` is built from: start-up reads only headers, ids and counts, so
     opening the app costs about the same with 100 questions or 10,000.
     """
 

@@ -14,6 +14,7 @@ from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
 from quizapp.tui.screens.drill import DrillScreen
 from quizapp.tui.screens.drills import DrillsScreen
+from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.widgets.confirm import Confirm
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
@@ -146,6 +147,9 @@ def test_home_lists_the_drills_with_passed_marks_and_opens_one(tmp_path: Path) -
             target = labels.index("· LayerNorm from scratch")
             while options.highlighted != target:
                 await _press(pilot, "down")
+            await _press(pilot, "c")  # cram is for decks: said, and nothing opens
+            assert any("Cram works on a deck" in str(n.message) for n in app._notifications)
+            assert isinstance(app.screen, HomeScreen)
             await _press(pilot, "enter")
             screen = app.screen
             assert isinstance(screen, DrillScreen) and screen.drill_id == "layernorm"

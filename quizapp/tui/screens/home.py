@@ -43,6 +43,10 @@ EMPTY = {
         "zh": "目前没有到期的复习。",
     },
     "weakest": {"en": "Answer a few questions first.", "zh": "先答几道题吧。"},
+    "cram": {
+        "en": "Cram works on a deck: highlight one first.",
+        "zh": "突击复习针对题组：请先选中一个题组。",
+    },
 }
 
 
@@ -210,7 +214,7 @@ class HomeScreen(Screen[None]):
     def action_cram(self) -> None:
         option_id = self._highlighted()
         if option_id is None or not option_id.startswith(DECK):
-            self.notify("Cram works on a deck: highlight one first.")
+            self.notify(EMPTY["cram"][self.quiz_app.language])
             return
         self._open(self.quiz_app.study.session("cram", deck=option_id.removeprefix(DECK)))
 
