@@ -65,6 +65,11 @@ def test_a_drill_run_fails_then_passes_and_both_are_recorded(tmp_path: Path) -> 
             assert "Stuck? Ctrl+T shows hint 1 of" in results
             first_fail = report.failed_checks[0].name
             assert f"✗  {first_fail}" in results  # its row in the table of every check
+            # F2 reaches the results from the keyboard (Tab indents in the editor) and back.
+            await _press(pilot, "f2")
+            assert screen.query_one("#results-pane").has_focus
+            await _press(pilot, "f2")
+            assert screen.query_one("#editor", TextArea).has_focus
             editor = screen.query_one("#editor", TextArea)
             editor.load_text((SOLUTIONS / "batchnorm1d.py").read_text(encoding="utf-8"))
             await _press(pilot, "ctrl+r")

@@ -34,6 +34,7 @@ KEYS = """\
 | home | d / s / o / l | drills / stats / interview date and daily caps / English-中文 |
 | drill | Ctrl+R / Ctrl+S / Ctrl+T | run the checks / save / next hint |
 | drill | Ctrl+O / F3 / Esc | edit in $EDITOR / reference solution (asks first) / cancel or back |
+| drill | F2 | move between the editor and the results; arrows and PgUp/PgDn scroll them |
 """
 
 RATING_RULE = """## How answers are scheduled
