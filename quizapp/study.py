@@ -11,10 +11,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from quizapp.bank.cache import DeckCache
 from quizapp.bank.deck import LoadedDeck
@@ -22,6 +21,7 @@ from quizapp.bank.loader import Bank, load_bank
 from quizapp.bank.problems import Problem
 from quizapp.bank.text import Lang, text_in
 from quizapp.config import Settings, data_dir, load_settings, save_language
+from quizapp.study_records import DeckCounts, Mode, StudySession
 
 if TYPE_CHECKING:
     from quizapp.bank.drill import Drill
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from quizapp.store.study_settings import StudySettings
     from quizapp.store.workspace import SolutionFile, Workspace
 
-Mode = Literal["learn", "review", "cram", "mock"]
 SESSION_TITLES = {
     "review": ("Due reviews", "到期复习"),
     "weakest": ("Weakest topics", "薄弱知识点"),
@@ -44,60 +43,6 @@ SESSION_TITLES = {
     "new": ("New questions", "新题"),
     "cram": ("Cram: the whole bank", "突击：全部题目"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DeckCounts:
-    """What home shows beside a deck."""
-
-    total: int
-    seen: int
-    due: int
-    mastered: int
-
-
-@dataclass(frozen=True, slots=True)
-class StudySession:
-    """Questions to ask, in order, and how the answers count."""
-
-    title: str
-    questions: list[Question]
-    mode: Mode = "learn"
-    time_limit_seconds: int | None = None
-    drills: list[str] = field(default_factory=list)  # asked after the questions (mock)
-
-
-@dataclass(slots=True)
-class AnswerRecord:
-    """One answered (or skipped) question in a session."""
-
-    question: Question
-    verdict: Verdict | None
-    seconds: float
-    hinted: bool = False
-
-
-@dataclass(slots=True)
-class SessionResult:
-    """What a finished quiz session shows in its summary."""
-
-    records: list[AnswerRecord] = field(default_factory=list)
-
-    @property
-    def answered(self) -> list[AnswerRecord]:
-        return [r for r in self.records if r.verdict is not None]
-
-    @property
-    def score(self) -> float:
-        return sum(r.verdict.score for r in self.answered if r.verdict) / max(1, len(self.answered))
-
-    @property
-    def to_review(self) -> list[Question]:
-        return [r.question for r in self.records if r.verdict is None or not r.verdict.correct]
-
-    @property
-    def seconds(self) -> float:
-        return sum(r.seconds for r in self.records)
 
 
 class Study:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.text import text_in
-from quizapp.study import DeckCounts, StudySession
+from quizapp.study_records import DeckCounts, StudySession
 from quizapp.tui.errors import guarded
 from quizapp.tui.widgets.pick_list import PickList
 

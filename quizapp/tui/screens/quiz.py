@@ -14,7 +14,8 @@ from textual.widgets import Footer, Header, Input, Markdown, Static
 
 from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, text_in
 from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
-from quizapp.study import AnswerRecord, SessionResult, StudySession, now
+from quizapp.study import now
+from quizapp.study_records import AnswerRecord, SessionResult, StudySession
 from quizapp.tui.errors import guarded
 from quizapp.tui.widgets.answers import AnswerArea
 

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Sparkl
 from textual.widgets.option_list import Option
 
 from quizapp.bank.model import text_in
-from quizapp.study import StudySession
+from quizapp.study_records import StudySession
 from quizapp.tui.errors import guarded
 from quizapp.tui.widgets.pick_list import PickList
 

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from quizapp.bank.model import text_in
-from quizapp.study import SessionResult
+from quizapp.study_records import SessionResult
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
