@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -94,3 +95,13 @@ class DeckCache:
         except OSError:
             # A read-only or full cache folder costs speed, never correctness.
             return
+
+
+def cached(cache: DeckCache | None, key: str, kind: type[E], build: Callable[[], E]) -> E:
+    """The entry under `key` if the cache has a sound one, else `build()`, kept for next time."""
+    if cache is not None and (hit := cache.get(key, kind)) is not None:
+        return hit
+    entry = build()
+    if cache is not None:
+        cache.put(key, entry)
+    return entry

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import annotated_types as at
 
-from quizapp.bank.cache import DeckCache, cache_key
+from quizapp.bank.cache import DeckCache, cache_key, cached
 from quizapp.bank.files import read_bytes
 from quizapp.bank.loader import DRILLS_FOLDER, SHIPPED_BANK
 from quizapp.bank.model import FORMAT_VERSION, LocalizedText, NonEmptyStr, QuestionId
@@ -142,21 +142,19 @@ def load_drill_file(
     if raw is None:
         return None, problems
     key = cache_key(f"drill\0{path}", raw, user=False)
-    if cache is not None and (hit := cache.get(key, DrillEntry)) is not None:
-        return hit.drill, list(hit.problems)
-    # Deferred: with a warm cache, listing the drills never imports yaml or pydantic.
-    from quizapp.bank.yamlsource import decode_text, parse_yaml
+    entry = cached(cache, key, DrillEntry, lambda: _parse_drill(raw, path))
+    return entry.drill, list(entry.problems)
 
-    text, problems = decode_text(raw, str(path))
-    doc = None
-    if text is not None:
-        doc, problems = parse_yaml(text, str(path))
-    drill: Drill | None = None
-    if doc is not None:
-        drill, problems = validate_drill(doc, str(path), path.stem)
-    if cache is not None:
-        cache.put(key, DrillEntry(drill, tuple(problems)))
-    return drill, problems
+
+def _parse_drill(raw: bytes, path: Path) -> DrillEntry:
+    # Deferred: with a warm cache, listing the drills never imports yaml or pydantic.
+    from quizapp.bank.yamlsource import parse_bytes
+
+    doc, problems = parse_bytes(raw, str(path))
+    if doc is None:
+        return DrillEntry(None, tuple(problems))
+    drill, problems = validate_drill(doc, str(path), path.stem)
+    return DrillEntry(drill, tuple(problems))
 
 
 @dataclass(slots=True)

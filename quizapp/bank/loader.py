@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizapp.bank.cache import DeckCache, DeckEntry, cache_key
+from quizapp.bank.cache import DeckCache, DeckEntry, cache_key, cached
 from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.files import read_bytes
 from quizapp.bank.problems import Problem
@@ -81,23 +81,15 @@ def load_deck_file(path: Path, *, user: bool, cache: DeckCache | None = None) ->
     if raw is None:
         return DeckEntry(None, tuple(problems))
     key = cache_key(name, raw, user)
-    if cache is not None and (hit := cache.get(key, DeckEntry)) is not None:
-        return hit
-    entry = _parse_entry(raw, name, path.stem, user)
-    if cache is not None:
-        cache.put(key, entry)
-    return entry
+    return cached(cache, key, DeckEntry, lambda: _parse_entry(raw, name, path.stem, user))
 
 
 def _parse_entry(raw: bytes, name: str, deck_id: str, user: bool) -> DeckEntry:
     # Deferred: a warm start never parses, so it never pays for yaml and pydantic.
     from quizapp.bank.validation import validate_deck
-    from quizapp.bank.yamlsource import decode_text, parse_yaml
+    from quizapp.bank.yamlsource import parse_bytes
 
-    text, problems = decode_text(raw, name)
-    if text is None:
-        return DeckEntry(None, tuple(problems))
-    doc, problems = parse_yaml(text, name)
+    doc, problems = parse_bytes(raw, name)
     if doc is None:
         return DeckEntry(None, tuple(problems))
     deck, problems, lines = validate_deck(doc, name, deck_id, user=user)

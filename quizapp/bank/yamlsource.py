@@ -8,12 +8,10 @@ absurd sizes and nesting. libyaml (`CSafeLoader`) parses when it is installed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from quizapp.bank.files import read_bytes
 from quizapp.bank.problems import Problem
 
 try:  # libyaml is an order of magnitude faster; the pure-Python loader behaves the same.
@@ -79,15 +77,12 @@ def parse_yaml(text: str, name: str) -> tuple[YamlDocument | None, list[Problem]
     return YamlDocument(data=builder.root, lines=builder.lines), []
 
 
-def load_document(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read, decode and parse one file."""
-    raw, problems = read_bytes(path)
-    if raw is None:
-        return None, problems
-    text, problems = decode_text(raw, str(path))
+def parse_bytes(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Decode one file's bytes and parse them (deck and drill loading share this)."""
+    text, problems = decode_text(raw, name)
     if text is None:
         return None, problems
-    return parse_yaml(text, str(path))
+    return parse_yaml(text, name)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
