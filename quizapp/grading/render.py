@@ -1,6 +1,6 @@
 """A grading report summarised for people, as plain text: what the CLI prints and a TUI can show.
 
-No styling and no UI library here (the CLI styles with Rich, a TUI with its widgets). A report
+No styling here: `rich_view.py` styles it, for the CLI and the drill screen alike. A report
 becomes a verdict and a tally, its diagnoses split from the quiz questions they point to, its
 failing checks grouped by the way they fail (one short reason per group), and any check's message
 as detail lines a terminal can show without a 300-character line.
