@@ -7,12 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank.cache import DeckCache
 from quizapp.bank.loader import load_bank, load_deck_file
 from quizapp.bank.yamlsource import parse_yaml
+from quizapp.cli import main
 
 GOOD_QUESTION = """\
   - id: {id}
@@ -159,9 +161,44 @@ def test_billion_laughs_is_refused_quickly_with_bounded_memory(tmp_path: Path) -
     assert len(messages) == 1 and "aliases here expand" in messages[0]
 
 
-def test_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
-    _write(tmp_path, "deep.yaml", "[" * 200_000 + "]" * 200_000)
-    assert "nesting deeper" in _messages(tmp_path)[0]
+DEEP_FILES = {
+    "flow": ("[" * 200_000 + "]" * 200_000, 1),
+    "unclosed flow": ("title: " + "{a: [" * 1_000, 1),
+    "block mappings": ("\n".join("  " * i + "a:" for i in range(2_000)) + " 1\n", 65),
+    "block sequences": ("- " * 2_000 + "x\n", 1),
+}
+
+
+@pytest.mark.parametrize("parser_refuses_first", [False, True])
+@pytest.mark.parametrize("kind", DEEP_FILES)
+def test_deep_nesting_is_refused_in_our_words(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    parser_refuses_first: bool,
+) -> None:
+    content, line = DEEP_FILES[kind]
+    path = _write(tmp_path, "deep.yaml", content)
+    if parser_refuses_first:
+        # Whichever component refuses the file first, the user hears the same thing: a YAML
+        # library with a nesting limit of its own fails inside the parser, before any event.
+        def refuse(self: object) -> None:
+            mark = yaml.Mark("deep.yaml", len(content) - 1, 0, 0, None, None)
+            raise yaml.MarkedYAMLError(problem="some parser message", problem_mark=mark)
+
+        monkeypatch.setattr("quizapp.bank.yamlsource._Builder.run", refuse)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    assert main(["validate", str(tmp_path)]) == 1
+    assert time.perf_counter() - start < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB
+    out, err = capsys.readouterr()
+    [message] = out.splitlines()
+    assert message.startswith(f"{path}:{line}: nesting deeper than 64 levels")
+    assert "brackets that are never closed" in message  # what to look for
+    assert "syntax error" not in message and "parser message" not in message
+    assert "Traceback" not in out + err
 
 
 def test_a_50_mb_file_is_refused_by_size(tmp_path: Path) -> None:

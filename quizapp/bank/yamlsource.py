@@ -21,6 +21,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_ALIAS_EXPANSION = 10_000
 MAX_DEPTH = 64
+TOO_DEEP = (
+    f"nesting deeper than {MAX_DEPTH} levels, which no deck needs; look for brackets that are "
+    "never closed or indentation that keeps growing"
+)
 
 Key = str | int
 NodePath = tuple[Key, ...]
@@ -65,6 +69,9 @@ def parse_yaml(text: str, name: str) -> tuple[YamlDocument | None, list[Problem]
     try:
         builder.run()
     except yaml.MarkedYAMLError as exc:
+        deep = _line_past_depth(text, _error_offset(exc, text))
+        if deep is not None:  # the parser's own depth limit struck before ours could
+            return None, [Problem(name, deep, TOO_DEEP)]
         return None, [_syntax_problem(exc, name, text)]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks its errors
         return None, [Problem(name, 1, f"not valid YAML: {exc}")]
@@ -83,6 +90,52 @@ def parse_bytes(raw: bytes, name: str) -> tuple[YamlDocument | None, list[Proble
     if text is None:
         return None, problems
     return parse_yaml(text, name)
+
+
+def _error_offset(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """How far into `text` the parser got before it failed (the whole text if it does not say)."""
+    mark = exc.problem_mark or exc.context_mark
+    index = getattr(mark, "index", None)
+    return int(index) + 1 if isinstance(index, int) else len(text)
+
+
+def _line_past_depth(text: str, end: int) -> int | None:
+    """The line where nesting first passes MAX_DEPTH within `text[:end]`, if it does.
+
+    libyaml has a nesting limit of its own, and its scanner reads ahead of the events we count, so
+    deep flow collections can fail inside the parser first. Only run on text that already failed
+    to parse, to say why in our words: brackets outside quotes count one level each, and so does
+    every indentation level still open (a fair upper bound for block collections).
+    """
+    indents: list[int] = []
+    flow = 0
+    quote = ""
+    for line_no, line in enumerate(text[:end].split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        dashes = 0  # "- - - x" opens a sequence per dash on one line
+        if not flow and stripped and not stripped.startswith("#"):
+            indent = len(line) - len(stripped)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            while stripped.startswith("- ", 2 * dashes):
+                dashes += 1
+        if len(indents) + dashes > MAX_DEPTH:
+            return line_no
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"" and flow:
+                quote = char
+            elif char == "#" and not flow:
+                break
+            elif char in "[{":
+                flow += 1
+            elif char in "]}":
+                flow = max(flow - 1, 0)
+            if flow + len(indents) > MAX_DEPTH:
+                return line_no
+    return None
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
@@ -163,7 +216,7 @@ class _Builder:
 
     def _start(self, event: Any, line: int) -> None:
         if len(self._stack) >= MAX_DEPTH:
-            self._fail(line, f"nesting deeper than {MAX_DEPTH} levels; a deck is never this deep")
+            self._fail(line, TOO_DEEP)
         if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self._fail(line, f"the tag {event.tag} is not allowed in a deck; remove it")
         path = self._child_path(line, container=True)
