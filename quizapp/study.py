@@ -8,6 +8,7 @@ opened on first use (off the UI thread at start-up), so the first screen never w
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from quizapp.quiz.plan import StudyPlan
     from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
+    from quizapp.store.records import Attempt
     from quizapp.store.report import Report
     from quizapp.store.study_settings import StudySettings
     from quizapp.store.workspace import SolutionFile, Workspace
@@ -55,8 +57,11 @@ class Study:
         *,
         use_cache: bool = True,
         shipped: bool = True,
+        rng: random.Random | None = None,
     ) -> None:
         self.folder = folder
+        # Draws the seeds that shuffle choices; tests pass a seeded one.
+        self._rng = rng or random.Random()
         self.settings: Settings = load_settings(folder)
         # Drill files are cached beside the decks (their keys differ by kind).
         self._cache = DeckCache(folder / "cache" / "decks") if use_cache else None
@@ -181,6 +186,12 @@ class Study:
         titles = SESSION_TITLES.get(kind, SESSION_TITLES["review"])
         return titles[1] if self.language == "zh" else titles[0]
 
+    def presentation_seed(self) -> int:
+        """A seed for showing one question (`quiz.presentation.choice_order`)."""
+        from quizapp.quiz.presentation import new_seed
+
+        return new_seed(self._rng)
+
     def record(
         self,
         question: Question,
@@ -190,8 +201,14 @@ class Study:
         seconds: float,
         hinted: bool,
         mode: Mode,
+        seed: int | None = None,
+        overridden: bool = False,
     ) -> None:
-        """Write one answer to the store (one transaction); nothing happens without a store."""
+        """Write one answer to the store (one transaction); nothing happens without a store.
+
+        `seed` ordered the choices as shown; `overridden` records a typed answer the user
+        declared right after the checker said wrong.
+        """
         store = self.store
         if store is None or store.read_only:
             return
@@ -205,17 +222,36 @@ class Study:
             language=self.language,
             mode=mode,
             hint_used=hinted,
+            seed=seed,
+            overridden=overridden,
         )
 
-    def undo_last(self) -> str | None:
-        """Revert the last recorded answer; the id of its question, or None if nothing to undo."""
+    def override_last(
+        self, question: Question, answer: Answer, *, seconds: float, hinted: bool, mode: Mode
+    ) -> Verdict:
+        """Record the last answer, marked wrong by the checker, as right because the user says so.
+
+        The wrong attempt is undone (its card restored) and the answer recorded again as right
+        and overridden, so scheduling and reports see one attempt.
+        """
+        from quizapp.quiz.checking import Verdict
+
+        verdict = Verdict(True, 1.0)
+        self.undo_last()
+        self.record(
+            question, answer, verdict, seconds=seconds, hinted=hinted, mode=mode, overridden=True
+        )
+        return verdict
+
+    def undo_last(self) -> Attempt | None:
+        """Revert the last recorded answer; the attempt undone, or None if nothing to undo."""
         from quizapp.store.errors import NothingToUndoError
 
         store = self.store
         if store is None:
             return None
         try:
-            return store.undo_last().item_id
+            return store.undo_last()
         except NothingToUndoError:
             return None
 
@@ -381,10 +417,14 @@ def _local_tz() -> tzinfo:
 
 
 def open_study(
-    folder: str | Path | None = None, banks: Sequence[Path] = (), *, shipped: bool = True
+    folder: str | Path | None = None,
+    banks: Sequence[Path] = (),
+    *,
+    shipped: bool = True,
+    rng: random.Random | None = None,
 ) -> Study:
     """The study facade for a data folder (`--data-dir`, `QUIZAPP_DATA_DIR` or the default)."""
-    return Study(data_dir(folder), banks, shipped=shipped)
+    return Study(data_dir(folder), banks, shipped=shipped, rng=rng)
 
 
 def now() -> float:

@@ -42,6 +42,8 @@ class AnswerRecord:
     verdict: Verdict | None
     seconds: float
     hinted: bool = False
+    overridden: bool = False  # the user declared a typed answer right ("I was right")
+    answer: object = None
 
 
 @dataclass(slots=True)

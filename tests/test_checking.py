@@ -164,7 +164,8 @@ def test_short_answer_ignores_case_spacing_punctuation_and_width(
 ) -> None:
     accepted = " ".join(words)
     assume(normalize_answer(accepted))
-    seps = st.sampled_from([" ", "  ", "-", ", ", ".", "\u3000", "_", "·"])
+    # A hyphen or point between digits is a minus or a decimal point: see the formula test.
+    seps = st.sampled_from([" ", "  ", ", ", "\u3000", "_", "·"])
     typed = data.draw(seps).join(words).upper()
     typed = typed.translate({ord(c): ord(c) + 0xFEE0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
     assert check_answer(_short(accept=(accepted,)), f"  {typed}!  ").correct
@@ -177,6 +178,15 @@ def test_short_answer_rejects_other_words_and_matches_patterns() -> None:
     assert check_answer(q, "I'd apply Bessel's correction").correct
     assert not check_answer(q, "biased variance").correct
     assert not check_answer(q, "").correct
+
+
+def test_short_answer_keeps_what_a_formula_means() -> None:
+    q = _short(accept=("N/(N-1)",))
+    assert check_answer(q, "n / (n − 1)").correct  # spacing, case and the Unicode minus
+    assert not check_answer(q, "N/N-1").correct  # a different formula, not a spelling
+    assert not check_answer(q, "NN1").correct
+    assert not check_answer(_short(accept=("0.5",)), "05").correct
+    assert check_answer(_short(accept=("RMSNorm",)), "rms-norm").correct  # a hyphenated word
 
 
 def test_true_false_and_code_output_and_open() -> None:

@@ -24,7 +24,7 @@ from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.problems import Problem
 
 # Bump whenever the model classes change shape: old entries then miss instead of misloading.
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 _MAGIC = "quizapp-deck-cache"
 
 

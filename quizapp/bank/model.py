@@ -39,12 +39,17 @@ class Reference:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Choice:
-    """One option of a choice question; `why` is shown when the user picks it."""
+    """One option of a choice question; `why` says why it is right or wrong, after answering.
+
+    Choices are shuffled for every presentation; `pin` keeps this one at its written position
+    (for "All of the above", or options that are ordered ranges).
+    """
 
     __pydantic_config__ = _STRICT_KEYS
     text: Text
     correct: bool = False
     why: Text | None = None
+    pin: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -265,7 +265,7 @@ def describe_error(
 
 
 _NESTED_FIELDS = {
-    "choices": ("text", "correct", "why"),
+    "choices": ("text", "correct", "why", "pin"),
     "references": ("url", "title"),
 }
 

@@ -175,7 +175,7 @@ def expected_answer(q: Question, lang: Lang) -> str:
             f"{i + 1}. {text_in(c.text, lang)}" for i, c in enumerate(q.choices) if c.correct
         )
     if isinstance(q, TrueFalse):
-        return ("true" if q.answer else "false") if lang == "en" else ("对" if q.answer else "错")
+        return ("True" if q.answer else "False") if lang == "en" else ("对" if q.answer else "错")
     if isinstance(q, Numeric):
         return f"{q.answer:g}" + (f" {q.unit}" if q.unit else "")
     if isinstance(q, ShortAnswer):

@@ -13,11 +13,30 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+# Punctuation that changes what a formula means: N/(N-1) is not N/N-1.
+_MEANINGFUL = frozenset("()[]{}/")
+
+
 def normalize_answer(text: str) -> str:
-    """`fold`, then drop whitespace and punctuation entirely (symbols such as + and = stay)."""
-    return "".join(
-        ch for ch in fold(text) if not ch.isspace() and not unicodedata.category(ch).startswith("P")
-    )
+    """`fold`, then drop whitespace and the punctuation that carries no meaning.
+
+    Brackets and slashes stay (they group a formula), and so does a minus: a hyphen is dropped
+    only between two letters, where it joins words ("rms-norm" reads as "rmsnorm"), and a point
+    only stays between two digits. Symbols such as + and = are not punctuation and stay.
+    """
+    folded = fold(text).replace("\u2212", "-")  # the minus sign people paste from papers
+    kept: list[str] = []
+    for i, ch in enumerate(folded):
+        if ch.isspace():
+            continue
+        if unicodedata.category(ch).startswith("P") and ch not in _MEANINGFUL:
+            before, after = folded[i - 1 : i], folded[i + 1 : i + 2]
+            joiner = ch == "-" and before.isalpha() and after.isalpha()
+            decimal = ch == "." and before.isdigit() and after.isdigit()
+            if not ((ch == "-" and not joiner) or decimal):
+                continue
+        kept.append(ch)
+    return "".join(kept)
 
 
 def normalize_output(text: str) -> str:

@@ -113,6 +113,11 @@ def _attempt_row(a: object, n: int) -> tuple[Any, ...]:
         raise ImportRefusedError(f"{where}: `tags` must be a list of strings")
     deck = a.get("deck")
     score = a.get("score")
+    seed = a.get("seed")  # absent in exports from before choices were shuffled
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63
+    ):
+        raise ImportRefusedError(f"{where}: `seed` must be a whole number from 0 or null")
     return (
         _field(a, "uid", str, where),
         _field(a, "item_id", str, where),
@@ -129,6 +134,8 @@ def _attempt_row(a: object, n: int) -> tuple[Any, ...]:
         rating,
         int(bool(a.get("hint_used", False))),
         state_before,
+        seed,
+        int(bool(a.get("overridden", False))),
     )
 
 
@@ -144,8 +151,8 @@ def merge_export(store: ProgressStore, doc: object) -> MergeResult:
         for row in sorted(attempts, key=lambda r: (r[9], r[0])):
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO attempts (uid, item_id, kind, deck, tags, answer, correct, "
-                "score, seconds, answered_at, language, mode, rating, hint_used, state_before) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, seconds, answered_at, language, mode, rating, hint_used, state_before, "
+                "seed, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             if cursor.rowcount:

@@ -146,12 +146,16 @@ class ProgressStore(StoreReader):
         mode: Mode = "learn",
         hint_used: bool = False,
         user_rating: Rating | SelfRating | None = None,
+        seed: int | None = None,
+        overridden: bool = False,
         now: datetime | None = None,
     ) -> RecordedAnswer:
         """Record one answer to a bank question and update its review card (one transaction).
 
         Auto-graded answers are rated by `rate_answer`; an `open` question needs the user's own
-        rating (`user_rating`, or the answer itself when it is a self-rating word).
+        rating (`user_rating`, or the answer itself when it is a self-rating word). `seed` is the
+        one that ordered the choices as shown; `overridden` marks an answer the user declared
+        right after the checker said wrong.
         """
         rating: Rating | None = None
         if user_rating is not None:
@@ -174,6 +178,8 @@ class ProgressStore(StoreReader):
             mode=mode,
             hint_used=hint_used,
             rating=rating,
+            seed=seed,
+            overridden=overridden,
             now=now,
         )
 
@@ -193,6 +199,8 @@ class ProgressStore(StoreReader):
         mode: Mode = "learn",
         hint_used: bool = False,
         rating: Rating | None = None,
+        seed: int | None = None,
+        overridden: bool = False,
         now: datetime | None = None,
     ) -> RecordedAnswer:
         """Record an attempt on any item (question or drill); `record_answer` is the usual door.
@@ -218,6 +226,8 @@ class ProgressStore(StoreReader):
                 hint_used=hint_used,
                 rating=rating,
                 moment=self.now(now),
+                seed=seed,
+                overridden=overridden,
             )
 
     def _record(
@@ -238,6 +248,8 @@ class ProgressStore(StoreReader):
         hint_used: bool,
         rating: Rating | None,
         moment: datetime,
+        seed: int | None = None,
+        overridden: bool = False,
     ) -> RecordedAnswer:
         """The attempt, its card history and the card update, inside the caller's transaction."""
         if mode not in ("review", "learn", "cram", "mock"):
@@ -268,6 +280,8 @@ class ProgressStore(StoreReader):
             rating=int(rating),
             hint_used=hint_used,
             state_before=int(card_before.state) if card_before else None,
+            seed=seed,
+            overridden=overridden,
         )
         card_after: CardState | None = card_before
         scheduled = mode in SCHEDULING_MODES
@@ -463,11 +477,13 @@ class ProgressStore(StoreReader):
         rating: int,
         hint_used: bool,
         state_before: int | None,
+        seed: int | None,
+        overridden: bool,
     ) -> int:
         cursor = conn.execute(
             "INSERT INTO attempts (uid, item_id, kind, deck, tags, answer, correct, score, "
-            "seconds, answered_at, language, mode, rating, hint_used, state_before) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "seconds, answered_at, language, mode, rating, hint_used, state_before, seed, "
+            "overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uuid.uuid4().hex,
                 item_id,
@@ -484,6 +500,8 @@ class ProgressStore(StoreReader):
                 rating,
                 int(hint_used),
                 state_before,
+                seed,
+                int(overridden),
             ),
         )
         return int(cast(int, cursor.lastrowid))

@@ -50,7 +50,9 @@ class Attempt:
     """One recorded answer to a question, or one drill sitting that counted as a review.
 
     `rating` is the FSRS rating applied (for `cram`, the one that would have been applied),
-    `state_before` the card's FSRS state before the answer (None for a new item).
+    `state_before` the card's FSRS state before the answer (None for a new item). `seed`
+    ordered a choice question's options as shown (`quiz.presentation`); `overridden` marks a
+    typed answer the user declared right after the checker said wrong.
     """
 
     id: int
@@ -69,6 +71,8 @@ class Attempt:
     rating: int | None
     hint_used: bool
     state_before: int | None
+    seed: int | None = None
+    overridden: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +92,8 @@ class Attempt:
             "rating": self.rating,
             "hint_used": self.hint_used,
             "state_before": self.state_before,
+            "seed": self.seed,
+            "overridden": self.overridden,
         }
 
 

@@ -15,7 +15,7 @@ from quizapp.store.scheduling import as_utc
 
 ATTEMPT_COLUMNS = (
     "id, uid, item_id, kind, deck, tags, answer, correct, score, seconds, answered_at, "
-    "language, mode, rating, hint_used, state_before"
+    "language, mode, rating, hint_used, state_before, seed, overridden"
 )
 RUN_COLUMNS = (
     "id, uid, drill_id, attempt_id, code_hash, passed, failed_checks, diagnosis_ids, "
@@ -42,6 +42,8 @@ def attempt_from_row(row: sqlite3.Row) -> Attempt:
         rating=row["rating"],
         hint_used=bool(row["hint_used"]),
         state_before=row["state_before"],
+        seed=row["seed"],
+        overridden=bool(row["overridden"]),
     )
 
 

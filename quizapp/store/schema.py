@@ -14,6 +14,9 @@ Version 1 is shaped for what comes next (undo, cram, leeches, import/export merg
 - `drill_runs`: every grader run; `attempt_id` links the run that counted as a review.
 - `cards`: one FSRS card per item id; ids stay even when the item leaves the bank.
 - `settings`: JSON values by key (interview date, daily caps, leech threshold, ...).
+
+Version 2 adds to `attempts` the `seed` that ordered a choice question's options as shown, and
+`overridden` for a typed answer the user declared right ("I was right").
 """
 
 from __future__ import annotations
@@ -88,7 +91,18 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO schema_version (version) VALUES (0)")
 
 
-MIGRATIONS: list[Migration] = [_v0_to_v1]
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    # `seed` shuffled the choices as they were shown (NULL: not a choice question, or written
+    # before shuffling); `overridden` marks a typed answer the user declared right after the
+    # checker said wrong, so reports can count those apart.
+    conn.execute("ALTER TABLE attempts ADD COLUMN seed INTEGER")
+    conn.execute(
+        "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (overridden IN (0, 1))"
+    )
+
+
+MIGRATIONS: list[Migration] = [_v0_to_v1, _v1_to_v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -68,7 +69,14 @@ class QuizApp(App[None]):
 
 
 def make_app(
-    data_dir: str | Path | None = None, banks: Sequence[Path] = (), *, shipped: bool = True
+    data_dir: str | Path | None = None,
+    banks: Sequence[Path] = (),
+    *,
+    shipped: bool = True,
+    rng: random.Random | None = None,
 ) -> QuizApp:
-    """The app for a data folder and extra bank folders (used by the CLI and the tests)."""
-    return QuizApp(open_study(data_dir, banks, shipped=shipped))
+    """The app for a data folder and extra bank folders (used by the CLI and the tests).
+
+    `rng` draws the seeds that shuffle choices (tests pass a seeded one).
+    """
+    return QuizApp(open_study(data_dir, banks, shipped=shipped, rng=rng))

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, TextArea
 
 from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.quiz import QuizScreen
-from tests.tui.conftest import FIXTURE_BANK
+from quizapp.tui.widgets.answers import AnswerArea
+from tests.tui.conftest import FIXTURE_BANK, choose
 
 
 async def _press(pilot: Pilot[None], *keys: str) -> None:
@@ -35,9 +36,12 @@ def _attempts(data: Path) -> list[tuple[str, bool, str]]:
 def test_each_answer_is_stored_before_the_next_key(tmp_path: Path) -> None:
     async def flow() -> None:
         async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
-            await _press(pilot, "enter", "1")
+            await _press(pilot, "enter")
+            await choose(pilot, 0)
             assert _attempts(tmp_path) == [("fx.single", True, "learn")]
-            await _press(pilot, "n", "2", "enter")
+            await _press(pilot, "n")
+            await choose(pilot, 1)
+            await _press(pilot, "enter")
             assert _attempts(tmp_path)[-1] == ("fx.multi", False, "learn")
 
     asyncio.run(flow())
@@ -46,7 +50,11 @@ def test_each_answer_is_stored_before_the_next_key(tmp_path: Path) -> None:
 def test_quit_mid_session_then_resume_keeps_progress(tmp_path: Path) -> None:
     async def first() -> None:
         async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
-            await _press(pilot, "enter", "2", "n", "1", "enter", "n")
+            await _press(pilot, "enter")
+            await choose(pilot, 1)
+            await _press(pilot, "n")
+            await choose(pilot, 0)
+            await _press(pilot, "enter", "n")
             await pilot.press("ctrl+q")
 
     async def second() -> None:
@@ -70,7 +78,8 @@ def test_review_session_asks_due_cards_and_records_review_mode(tmp_path: Path) -
         async with app.run_test(size=(100, 30)) as pilot:
             await _press(pilot, "r")  # nothing due yet: a notice, no session
             assert isinstance(app.screen, HomeScreen)
-            await _press(pilot, "enter", "2")  # wrong: the card is due again soon
+            await _press(pilot, "enter")
+            await choose(pilot, 1)  # wrong: the card is due again soon
             await _press(pilot, "escape")
             store = app.study.store
             assert store is not None
@@ -82,7 +91,7 @@ def test_review_session_asks_due_cards_and_records_review_mode(tmp_path: Path) -
             assert isinstance(screen, QuizScreen)
             assert [q.id for q in screen.questions] == ["fx.single"]
             assert screen.session.mode == "review"
-            await _press(pilot, "1")
+            await choose(pilot, 0)
         assert _attempts(tmp_path)[-1] == ("fx.single", True, "review")
 
     asyncio.run(flow())
@@ -92,7 +101,9 @@ def test_undo_takes_back_the_answer_in_the_store_and_asks_again(tmp_path: Path) 
     async def flow() -> None:
         app = _app(tmp_path)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _press(pilot, "enter", "1")
+            await _press(pilot, "enter")
+            shown = app.screen.query_one(AnswerArea).order
+            await choose(pilot, 0)
             with ProgressStore.open(tmp_path) as store:
                 card_after = store.card("fx.single")
             assert card_after is not None
@@ -102,7 +113,8 @@ def test_undo_takes_back_the_answer_in_the_store_and_asks_again(tmp_path: Path) 
             assert screen.index == 0 and not screen.answered
             with ProgressStore.open(tmp_path) as store:
                 assert store.attempts() == [] and store.card("fx.single") is None
-            await _press(pilot, "2")
+            assert app.screen.query_one(AnswerArea).order == shown  # the same order comes back
+            await choose(pilot, 1)
         assert _attempts(tmp_path) == [("fx.single", False, "learn")]
 
     asyncio.run(flow())
@@ -111,7 +123,8 @@ def test_undo_takes_back_the_answer_in_the_store_and_asks_again(tmp_path: Path) 
 def test_cram_is_recorded_as_cram_and_leaves_cards_alone(tmp_path: Path) -> None:
     async def flow() -> None:
         async with _app(tmp_path).run_test(size=(100, 30)) as pilot:
-            await _press(pilot, "c", "1")
+            await _press(pilot, "c")
+            await choose(pilot, 0)
         with ProgressStore.open(tmp_path) as store:
             assert [(a.item_id, a.mode) for a in store.attempts()] == [("fx.single", "cram")]
             assert store.card("fx.single") is None
@@ -131,7 +144,7 @@ def test_mock_interview_is_timed_and_ends_with_a_drill(tmp_path: Path) -> None:
             header = str(screen.query_one("#quiz-header").render())
             assert "⏱ 4" in header  # 45:00 counting down
             for _ in range(8):
-                if isinstance(app.focused, Input):
+                if isinstance(app.focused, Input | TextArea):
                     await _press(pilot, "escape")  # leave the text input first, as a user does
                 await _press(pilot, "s")
             from quizapp.tui.screens.drill import DrillScreen
@@ -175,7 +188,9 @@ def test_stats_lists_leeches_and_cram_and_enter_studies_a_leech(tmp_path: Path) 
         app = _app(tmp_path)
         async with app.run_test(size=(100, 40)) as pilot:
             for _ in range(6):  # wrong six times, in cram mode: a leech, still no card
-                await _press(pilot, "c", "2", "escape")
+                await _press(pilot, "c")
+                await choose(pilot, 1)
+                await _press(pilot, "escape")
             await _press(pilot, "s")
             await app.workers.wait_for_complete()
             await pilot.pause()

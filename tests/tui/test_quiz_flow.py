@@ -15,7 +15,7 @@ from textual.widgets import Markdown, OptionList, Static
 from quizapp.tui.app import QuizApp, make_app
 from quizapp.tui.screens.quiz import QuizScreen
 from quizapp.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import FIXTURE_BANK
+from tests.tui.conftest import FIXTURE_BANK, key_for, options_text
 
 
 async def _press(pilot: Pilot[None], *keys: str) -> None:
@@ -39,9 +39,10 @@ async def _every_type_answered_from_the_keyboard(app: QuizApp) -> None:
         screen = app.screen
         assert isinstance(screen, QuizScreen)
         await _press(pilot, "h")  # a hint before answering
-        await _press(pilot, "1")  # single choice: right
-        assert "Correct" in _feedback(app) and "Yes, divide by N." in _feedback(app)
-        await _press(pilot, "n", "1", "enter")  # multiple choice: only Dropout of the two
+        await _press(pilot, key_for(app, 0))  # single choice: right
+        assert "Correct" in _feedback(app) and "Yes, divide by N." in options_text(app)
+        await _press(pilot, "n")
+        await _press(pilot, key_for(app, 0), "enter")  # multiple choice: only Dropout of the two
         assert "Partly right" in _feedback(app)
         await _press(pilot, "n", "2")  # true/false: False is right
         assert "Correct" in _feedback(app)
@@ -49,8 +50,8 @@ async def _every_type_answered_from_the_keyboard(app: QuizApp) -> None:
         assert "Not quite" in _feedback(app) and "1.25" in _feedback(app)
         await _press(pilot, "n", *"rms-norm", "enter")  # short answer: right
         assert "Correct" in _feedback(app)
-        await _press(pilot, "n", "enter")  # open: reveal the model answer
-        assert "1/(1-p)" in _feedback(app)
+        await _press(pilot, "n", *"scale by 1/(1-p)", "enter", *"in training", "ctrl+r")
+        assert "1/(1-p)" in _feedback(app)  # open: a two-line answer, then the model answer
         await _press(pilot, "3")  # rate Good
         assert "Correct" in _feedback(app)
         await _press(pilot, "n", *"True False", "enter")  # code output on one line
@@ -78,10 +79,11 @@ def test_every_type_answered_the_other_way(app: QuizApp) -> None:
             await _press(pilot, "enter")
             screen = app.screen
             assert isinstance(screen, QuizScreen)
-            await _press(pilot, "2")  # single choice: wrong, with that choice's why
+            await _press(pilot, key_for(app, 1))  # single choice: wrong, with that choice's why
             assert "Not quite" in _feedback(app)
-            assert "That is what running_var tracks." in _feedback(app)
-            await _press(pilot, "n", "1", "2", "enter")  # multiple choice: both right ones
+            assert "That is what running_var tracks." in options_text(app)
+            await _press(pilot, "n")
+            await _press(pilot, key_for(app, 0), key_for(app, 1), "enter")  # multi: both right ones
             assert "Correct" in _feedback(app)
             await _press(pilot, "n", "1")  # true/false: True is wrong
             assert "Not quite" in _feedback(app) and "no_grad" in _feedback(app)
@@ -89,7 +91,7 @@ def test_every_type_answered_the_other_way(app: QuizApp) -> None:
             assert "Correct" in _feedback(app)
             await _press(pilot, "n", *"layernorm", "enter")  # short answer: wrong
             assert "Not quite" in _feedback(app) and "RMSNorm" in _feedback(app)
-            await _press(pilot, "n", "enter", "1")  # open: rate Again
+            await _press(pilot, "n", "ctrl+r", "1")  # open: rate Again
             assert "Not quite" in _feedback(app)
             await _press(pilot, "n", *"False True", "enter")  # code output: wrong order
             assert "Not quite" in _feedback(app)
@@ -125,8 +127,9 @@ async def _language_switch_shows_chinese(app: QuizApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await _press(pilot, "l", "enter")
         assert app.language == "zh"
-        await _press(pilot, "2")
-        assert "回答错误" in _feedback(app) and "那是 running_var 记录的。" in _feedback(app)
+        await _press(pilot, key_for(app, 1))
+        assert "回答错误" in _feedback(app) and "那是 running_var 记录的。" in options_text(app)
+        assert "你的选择" in options_text(app)
 
 
 def test_walking_the_tui_never_imports_torch(tmp_path: Path) -> None:

@@ -10,10 +10,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Markdown, Static
+from textual.widgets import Footer, Header, Input, Markdown, Static, TextArea
 
-from quizapp.bank.model import CodeOutput, Numeric, Open, Question, Reference, text_in
-from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
+from quizapp.bank.model import (
+    CodeOutput,
+    MultipleChoice,
+    Numeric,
+    Open,
+    Question,
+    Reference,
+    ShortAnswer,
+    SingleChoice,
+    text_in,
+)
+from quizapp.quiz.checking import Answer, AnswerError, SelfRating, Verdict, expected_answer
+from quizapp.quiz.presentation import choice_order
 from quizapp.study import now
 from quizapp.study_records import AnswerRecord, SessionResult, StudySession
 from quizapp.tui.errors import guarded
@@ -40,6 +51,9 @@ LABELS = {
         "undone": "Answer taken back: try again.",
         "time_up": "Time is up: here is how you did.",
         "next": "Enter or n: next question",
+        "topics": "Topics",
+        "overridden": "Recorded as right, marked as your own call.",
+        "override_hint": "o: I was right",
     },
     "zh": {
         "correct": "✔ 回答正确",
@@ -58,6 +72,9 @@ LABELS = {
         "undone": "已撤销上一次作答，请重新作答。",
         "time_up": "时间到：看看这次的表现。",
         "next": "回车或 n：下一题",
+        "topics": "知识点",
+        "overridden": "已按你的判断记为答对（标记为自评）。",
+        "override_hint": "o：我答对了",
     },
 }
 
@@ -70,6 +87,7 @@ class QuizScreen(Screen[None]):
         Binding("s", "skip", "Skip", show=True),
         Binding("n,enter", "next", "Next", show=True),
         Binding("u", "undo", "Undo", show=True),
+        Binding("o", "override", "I was right", show=True),
         Binding("escape", "leave", "Back", show=True),
     ]
 
@@ -84,6 +102,9 @@ class QuizScreen(Screen[None]):
         self.started = now()
         self.session_started = now()
         self.finished = False
+        self.seed: int | None = None  # ordered the shown question's choices
+        self.last_answer: Answer | SelfRating | None = None
+        self.last_verdict: Verdict | None = None
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -125,11 +146,16 @@ class QuizScreen(Screen[None]):
             self.notify(self.labels["time_up"], severity="warning")
             await self._finish()
 
-    async def _show(self) -> None:
+    async def _show(self, seed: int | None = None) -> None:
+        """Show the current question; `seed` brings back an earlier order of its choices."""
         q, lang = self.question, self.quiz_app.language
         self.answered = False
+        self.last_answer = self.last_verdict = None
         self.hints_shown = 0
         self.started = now()
+        self.seed = None
+        if isinstance(q, SingleChoice | MultipleChoice):
+            self.seed = seed if seed is not None else self.quiz_app.study.presentation_seed()
         self._render_header()
         prompt = text_in(q.prompt, lang)
         if isinstance(q, CodeOutput):
@@ -142,8 +168,10 @@ class QuizScreen(Screen[None]):
         feedback.display = False
         feedback.set_classes("")
         await self.query("AnswerArea").remove()
-        await self.query_one("#quiz-body").mount(AnswerArea(q, lang), before="#feedback")
+        area = AnswerArea(q, lang, choice_order(q, self.seed))
+        await self.query_one("#quiz-body").mount(area, before="#feedback")
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
 
     def _render_header(self) -> None:
         q = self.question
@@ -151,9 +179,10 @@ class QuizScreen(Screen[None]):
         cram = " · cram" if self.session.mode == "cram" else ""
         remaining = self._remaining()
         clock = "" if remaining is None else f" · ⏱ {remaining // 60}:{remaining % 60:02d}"
+        # Tags wait for the feedback: some (`myth`) would say which answer is wrong.
         header = (
             f"{escape(self.session.title)}{cram} · {self.index + 1}/{len(self.questions)}"
-            f"{clock}   {dots}   [dim]{escape(' '.join(q.tags))}[/]"
+            f"{clock}   {dots}"
         )
         self.query_one("#quiz-header", Static).update(header)
 
@@ -170,7 +199,9 @@ class QuizScreen(Screen[None]):
         self.answered = True
         seconds = now() - self.started
         hinted = self.hints_shown > 0
-        self.result.records.append(AnswerRecord(self.question, verdict, seconds, hinted=hinted))
+        self.result.records.append(
+            AnswerRecord(self.question, verdict, seconds, hinted=hinted, answer=event.answer)
+        )
         self.quiz_app.study.record(
             self.question,
             event.answer,
@@ -178,7 +209,9 @@ class QuizScreen(Screen[None]):
             seconds=seconds,
             hinted=hinted,
             mode=self.session.mode,
+            seed=self.seed,
         )
+        self.last_answer, self.last_verdict = event.answer, verdict
         await self._show_feedback(verdict, event.answer)
 
     @on(AnswerArea.Revealed)
@@ -208,23 +241,29 @@ class QuizScreen(Screen[None]):
         parts = [f"### {head}"]
         if verdict.message:
             parts.append(verdict.message)
-        if not isinstance(q, Open):
+        area = self.query_one(AnswerArea)
+        # Choice questions show the key and every option's why on the options themselves.
+        on_options = area.show_answered(event_answer)
+        if not on_options and not isinstance(q, Open):
             parts.append(f"**{lab['expected']}**: {expected_answer(q, lang)}")
-        parts.extend(f"> {text_in(why, lang)}" for why in verdict.why)
+        if self._can_override():
+            parts.append(f"*{lab['override_hint']}*")
         parts.append(f"**{lab['why']}**: {text_in(q.explanation, lang)}")
         if isinstance(q, Numeric) and q.solution_code:
             parts.append(f"**{lab['computed']}**\n\n```python\n{q.solution_code.rstrip()}\n```")
         if q.references:
             parts.append(f"**{lab['refs']}**: " + " · ".join(_reference(r) for r in q.references))
+        if q.tags:
+            parts.append(f"**{lab['topics']}**: " + " · ".join(f"`{t}`" for t in q.tags))
         parts.append(f"*{lab['next']}*")
         feedback = self.query_one("#feedback", Markdown)
         feedback.set_classes("correct" if verdict.correct else "wrong")
         await feedback.update("\n\n".join(parts))
         feedback.display = True
-        area = self.query_one(AnswerArea)
-        area.show_answered(event_answer)
-        area.disabled = True
+        if not on_options:
+            area.disabled = True
         self.query_one("#quiz-body", VerticalScroll).focus()
+        self.refresh_bindings()
 
     @guarded
     def action_hint(self) -> None:
@@ -236,6 +275,7 @@ class QuizScreen(Screen[None]):
             self.notify(self.labels["no_hints"])
             return
         self.hints_shown += 1
+        self.refresh_bindings()
         label = self.labels["hint"]
         shown = "\n".join(
             f"{label} {i + 1}: {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
@@ -279,26 +319,65 @@ class QuizScreen(Screen[None]):
     async def action_undo(self) -> None:
         """Take back the last recorded answer of this session and ask that question again."""
         answered = [i for i, r in enumerate(self.result.records) if r.verdict is not None]
-        if not answered or self.quiz_app.study.undo_last() is None:
+        undone = self.quiz_app.study.undo_last() if answered else None
+        if undone is None:
             self.notify(self.labels["nothing_to_undo"])
             return
         last = answered[-1]
         del self.result.records[last:]
         self.index = last  # one record per question shown, answered or skipped
-        await self._show()
+        await self._show(seed=undone.seed)  # the same order of choices as before
         self.notify(self.labels["undone"])
+
+    def _can_override(self) -> bool:
+        verdict = self.last_verdict
+        return (
+            self.answered
+            and verdict is not None
+            and not verdict.correct
+            and isinstance(self.question, Numeric | ShortAnswer | CodeOutput)
+        )
+
+    @guarded
+    async def action_override(self) -> None:
+        """ "I was right": record the typed answer the checker refused as right, flagged as such."""
+        if not self._can_override() or not self.result.records:
+            return
+        record = self.result.records[-1]
+        answer = self.last_answer
+        assert answer is not None and not isinstance(answer, frozenset | bool)
+        verdict = self.quiz_app.study.override_last(
+            self.question,
+            answer,
+            seconds=record.seconds,
+            hinted=record.hinted,
+            mode=self.session.mode,
+        )
+        record.verdict, record.overridden = verdict, True
+        self.last_verdict = verdict
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.set_classes("correct")
+        source = str(feedback.source).replace(f"*{self.labels['override_hint']}*", "")
+        await feedback.update(f"{self.labels['overridden']}\n\n{source}")
+        self.refresh_bindings()
 
     def action_leave(self) -> None:
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, Input | TextArea):
             self.query_one("#quiz-body", VerticalScroll).focus()
             return
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letter keys belong to a focused text input; Escape first leaves it.
-        typing = isinstance(self.focused, Input)
-        return not (action in ("hint", "skip", "next", "undo") and typing)
+        typing = isinstance(self.focused, Input | TextArea)
+        if action in ("hint", "skip", "next", "undo", "override") and typing:
+            return False
+        if action == "hint":  # shown only while the question has a hint left
+            return not self.answered and self.hints_shown < len(self.question.hints)
+        if action == "override":
+            return self._can_override()
+        return True
 
 
 def _reference(ref: Reference | str) -> str:

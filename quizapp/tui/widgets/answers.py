@@ -1,20 +1,23 @@
 """The answer area of a quiz card: the right input for each question type, from the keyboard.
 
 Number keys pick a choice (single choice, true/false) or toggle it (multiple choice, where space
-toggles too and Enter submits); typed answers submit with Enter; an open question reveals its
-model answer on Enter and is then rated with 1-4. Whatever the type, the area posts one
+toggles too and Enter submits), numbered in the order shown; typed answers submit with Enter; an
+open question takes a multi-line answer, reveals the model answer on Ctrl+R and is then rated
+with 1-4. Whatever the type, the area posts one
 `AnswerArea.Submitted` message carrying the answer in the form `quiz.checking` expects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from quizapp.bank.model import (
@@ -29,6 +32,7 @@ from quizapp.bank.model import (
     text_in,
 )
 from quizapp.quiz.checking import SELF_RATINGS, Answer, SelfRating
+from quizapp.tui.widgets.choices import ChoiceList, ShownChoice
 
 PLACEHOLDERS = {
     "numeric": {
@@ -41,10 +45,11 @@ PLACEHOLDERS = {
         "zh": "输出内容（多行可写在一行）",
     },
     "open": {
-        "en": "think or type your answer, then Enter to compare",
-        "zh": "先思考或写下答案，回车对照参考答案",
+        "en": "your answer, as many lines as you like; Ctrl+R to compare with the model answer",
+        "zh": "写下你的答案（可多行）；Ctrl+R 对照参考答案",
     },
 }
+TRUE_FALSE_LABELS = {"en": ("True", "False"), "zh": ("对 (True)", "错 (False)")}
 RATING_LABELS = {
     "en": (
         "Again: I did not know it",
@@ -59,6 +64,8 @@ RATING_LABELS = {
 class AnswerArea(Vertical):
     """Holds the input widget for one question and reports the answer."""
 
+    BINDINGS = [Binding("ctrl+r", "reveal", "Compare", show=True)]
+
     class Submitted(Message):
         """The user answered (for open questions: rated themselves)."""
 
@@ -69,29 +76,43 @@ class AnswerArea(Vertical):
     class Revealed(Message):
         """An open question's model answer should be shown; rating comes next."""
 
-    def __init__(self, question: Question, lang: Lang) -> None:
+    def __init__(self, question: Question, lang: Lang, order: Sequence[int] = ()) -> None:
         super().__init__(classes="answer")
         self.question = question
         self.lang = lang
+        # Deck indices in the order shown (choice questions); the written order without one.
+        self.order = tuple(order) or tuple(range(len(getattr(question, "choices", ()))))
         self.rating = False
 
     def compose(self) -> ComposeResult:
         q, lang = self.question, self.lang
-        if isinstance(q, SingleChoice):
-            yield OptionList(
-                *self._numbered(text_in(c.text, lang) for c in q.choices), id="choices"
-            )
+        if isinstance(q, SingleChoice | MultipleChoice):
+            shown = [
+                ShownChoice(
+                    i,
+                    text_in(q.choices[i].text, lang),
+                    q.choices[i].correct,
+                    text_in(why, lang) if (why := q.choices[i].why) is not None else None,
+                )
+                for i in self.order
+            ]
+            yield ChoiceList(shown, multi=isinstance(q, MultipleChoice), lang=lang, id="choices")
         elif isinstance(q, TrueFalse):
-            labels = ("True", "False") if lang == "en" else ("对 (True)", "错 (False)")
-            yield OptionList(*self._numbered(labels), id="choices")
-        elif isinstance(q, MultipleChoice):
-            yield SelectionList[int](
-                *((f"{i + 1}  {text_in(c.text, lang)}", i) for i, c in enumerate(q.choices)),
-                id="multi",
+            labels = TRUE_FALSE_LABELS[lang]
+            shown = [
+                ShownChoice(0, labels[0], q.answer, None),
+                ShownChoice(1, labels[1], not q.answer, None),
+            ]
+            yield ChoiceList(shown, multi=False, lang=lang, id="choices")
+        elif isinstance(q, Open):
+            yield TextArea(
+                id="typed-open",
+                soft_wrap=True,
+                show_line_numbers=False,
+                placeholder=PLACEHOLDERS["open"][lang],
             )
         else:
-            kind = "open" if isinstance(q, Open) else q.type
-            yield Input(placeholder=PLACEHOLDERS[kind][lang], id="typed")
+            yield Input(placeholder=PLACEHOLDERS[q.type][lang], id="typed")
 
     @staticmethod
     def _numbered(labels: Iterable[str]) -> list[Option]:
@@ -101,7 +122,7 @@ class AnswerArea(Vertical):
         self.focus_input()
 
     def focus_input(self) -> None:
-        for widget in self.query("OptionList, SelectionList, Input"):
+        for widget in self.query("OptionList, Input, TextArea"):
             widget.focus()
             return
 
@@ -114,64 +135,63 @@ class AnswerArea(Vertical):
                 event.stop()
                 self.post_message(self.Submitted(SELF_RATINGS[index]))
             return
-        q = self.question
-        if isinstance(q, SingleChoice | TrueFalse):
-            n = len(q.choices) if isinstance(q, SingleChoice) else 2
-            if 0 <= index < n:
-                event.stop()
-                self._submit_choice(index)
-        elif isinstance(q, MultipleChoice) and 0 <= index < len(q.choices):
+        choices = self.query(ChoiceList)
+        if choices and not isinstance(self.screen.focused, Input | TextArea):
             event.stop()
-            self.query_one("#multi", SelectionList).toggle(index)
+            choices.only_one().pick(index)
 
-    def _submit_choice(self, index: int) -> None:
-        if isinstance(self.question, TrueFalse):
-            self.post_message(self.Submitted(index == 0))
-        else:
-            self.post_message(self.Submitted(index))
-
-    @on(OptionList.OptionSelected, "#choices")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
+    @on(ChoiceList.Chosen)
+    def _chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
-        if self.rating:
-            self.post_message(self.Submitted(SELF_RATINGS[event.option_index]))
-        else:
-            self._submit_choice(event.option_index)
+        answer: Answer = event.answer
+        if isinstance(self.question, TrueFalse):
+            answer = event.answer == 0
+        self.post_message(self.Submitted(answer))
 
-    def key_enter(self, event: events.Key) -> None:
-        multi = self.query("#multi")
-        if multi and not self.rating:
-            event.stop()
-            selected = frozenset(multi.only_one(SelectionList).selected)
-            if selected:
-                self.post_message(self.Submitted(selected))
+    @on(OptionList.OptionSelected, "#ratings")
+    def _rated(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Submitted(SELF_RATINGS[event.option_index]))
 
     @on(Input.Submitted, "#typed")
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
-        if isinstance(self.question, Open):
-            self.post_message(self.Revealed())
-        elif event.value.strip():
+        if event.value.strip():
             self.post_message(self.Submitted(event.value))
 
-    def show_answered(self, answer: object) -> None:
-        """Leave the user's pick highlighted once the area is disabled."""
-        choices = self.query("#choices")
+    def action_reveal(self) -> None:
+        if isinstance(self.question, Open) and not self.rating:
+            self.post_message(self.Revealed())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return isinstance(self.question, Open) and not self.rating
+        return True
+
+    def show_answered(self, answer: object) -> bool:
+        """Show the feedback on each option; False when there are no options to show it on."""
+        choices = self.query(ChoiceList)
         if not choices or self.rating:
-            return
-        options = choices.only_one(OptionList)
+            return False
         if isinstance(answer, bool):
-            options.highlighted = 0 if answer else 1
+            picked = frozenset({0 if answer else 1})
         elif isinstance(answer, int):
-            options.highlighted = answer
+            picked = frozenset({answer})
+        else:
+            picked = frozenset(cast(Iterable[int], answer))
+        choices.only_one().show_feedback(picked)
+        return True
 
     async def ask_rating(self) -> None:
         """Swap the input for the four self-ratings (open questions, after the reveal)."""
         self.rating = True
-        await self.remove_children()
+        typed = self.query("#typed-open")
+        if typed:
+            typed.only_one(TextArea).read_only = True  # the user's answer stays in view
         labels = RATING_LABELS[self.lang]
-        await self.mount(OptionList(*self._numbered(labels), id="choices"))
-        self.focus_input()
+        await self.mount(OptionList(*self._numbered(labels), id="ratings"))
+        self.query_one("#ratings").focus()
+        self.refresh_bindings()
 
 
 def is_typed(question: Question) -> bool:

@@ -1,0 +1,48 @@
+"""Short author text (options, their `why`) as Rich text: inline Markdown kept, lines unwrapped.
+
+Options and per-option feedback are laid out in grids, where a full Markdown widget does not
+fit; this renders the inline part authors use there (`code`, **strong**, *emphasis*) the same
+way in both places, and joins the source's line breaks the way the language reads: a space
+between words, nothing between two CJK characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+_INLINE = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|\*\*(?P<strong>[^*]+?)\*\*"
+    r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*(?![\w*])"
+)
+_CJK = (
+    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uff00-\uffef"
+)
+_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def unwrap(source: str) -> str:
+    """The text as one paragraph: line breaks between CJK characters vanish, others are spaces."""
+    return _BREAK.sub(" ", _BREAK_BETWEEN_CJK.sub("", source.strip()))
+
+
+def inline_text(source: str, *, code_style: str = "bold") -> Text:
+    """`source` unwrapped, with inline code, strong and emphasis styled (markers removed)."""
+    text = Text()
+    source = unwrap(source)
+    position = 0
+    for match in _INLINE.finditer(source):
+        text.append(source[position : match.start()])
+        if match["code"] is not None:
+            text.append(match["code"], style=code_style)
+        elif match["strong"] is not None:
+            text.append(match["strong"], style="bold")
+        else:
+            text.append(match["em"], style="italic")
+        position = match.end()
+    text.append(source[position:])
+    return text
