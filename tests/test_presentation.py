@@ -62,3 +62,14 @@ def test_an_answer_names_the_choice_not_the_place_it_was_shown() -> None:
         shown_keys = {order.index(0), order.index(2)}  # where the right ones were shown
         picked = frozenset(order[k] for k in shown_keys)
         assert check_answer(multi, picked).correct
+
+
+def test_the_anki_export_does_not_list_the_right_option_first() -> None:
+    from quizapp.bank.loader import load_bank
+    from quizapp.quiz.anki import note_for
+
+    singles = [q for q in load_bank().questions if isinstance(q, SingleChoice)]
+    notes = [note_for(q, "en") for q in singles]
+    first = sum(1 for note in notes if note.back.startswith("✓ A. "))
+    assert first < len(singles) / 2  # written order had it first in every one
+    assert [note_for(q, "en") for q in singles] == notes  # the same file on every export

@@ -1,6 +1,6 @@
 """`quizapp stats` and `quizapp export`: the self-assessment report from the progress store.
 
-`export --format anki-tsv` writes bank questions as notes Anki imports (see `bank/anki.py`).
+`export --format anki-tsv` writes bank questions as notes Anki imports (see `quiz/anki.py`).
 """
 
 from __future__ import annotations
@@ -139,8 +139,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _anki_text(args: argparse.Namespace) -> str | None:
     """The bank (or one deck) as an Anki import file; None (reported) for an unknown deck."""
-    from quizapp.bank.anki import anki_tsv, note_for
     from quizapp.config import data_dir, load_settings
+    from quizapp.quiz.anki import anki_tsv, note_for
 
     bank = load_user_bank(args)
     chosen = args.lang or load_settings(data_dir(args.data_dir)).language

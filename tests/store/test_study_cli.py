@@ -152,7 +152,7 @@ def test_anki_tsv_escapes_html_and_takes_the_language(
 
 
 def test_html_field_rules() -> None:
-    from quizapp.bank.anki import html_field
+    from quizapp.quiz.anki import html_field
 
     assert html_field('a < b\n"c"\td') == "a &lt; b<br>&quot;c&quot;    d"
     assert html_field("#1 first").startswith("&#35;")
@@ -313,8 +313,8 @@ def test_study_facade_plan_and_settings(tmp_path: Path) -> None:
 
 
 def test_anki_back_does_not_repeat_an_answer_that_is_its_own_explanation() -> None:
-    from quizapp.bank.anki import note_for
     from quizapp.bank.model import ShortAnswer
+    from quizapp.quiz.anki import note_for
 
     q = ShortAnswer(
         id="mine.q",

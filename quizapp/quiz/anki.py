@@ -14,6 +14,7 @@ record can pass for a comment line.
 from __future__ import annotations
 
 import html
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from quizapp.bank.model import (
     TrueFalse,
     text_in,
 )
+from quizapp.quiz.presentation import choice_order
 
 ANKI_COLUMNS = ("Front", "Back", "Tags", "GUID")
 GUID_PREFIX = "quizapp:"
@@ -63,9 +65,21 @@ def anki_tag(tag: str) -> str:
     return "_".join(tag.split()) or "_"
 
 
+def _shown(q: SingleChoice | MultipleChoice) -> tuple[int, ...]:
+    """The choices in a shuffled order that is the same in every export of this question.
+
+    Written order would put the right option first in most decks, which Anki would then teach.
+    """
+    return choice_order(q, zlib.crc32(q.id.encode("utf-8")))
+
+
 def _answer(q: Question, lang: Lang) -> str:
     if isinstance(q, SingleChoice | MultipleChoice):
-        right = [text_in(c.text, lang) for c in q.choices if c.correct]
+        right = [
+            f"{chr(ord('A') + place)}. {text_in(q.choices[i].text, lang)}"
+            for place, i in enumerate(_shown(q))
+            if q.choices[i].correct
+        ]
         return "<br>".join("✓ " + html_field(t) for t in right)
     if isinstance(q, TrueFalse):
         return "True" if q.answer else "False"
@@ -90,7 +104,9 @@ def _answer(q: Question, lang: Lang) -> str:
 def _front(q: Question, lang: Lang) -> str:
     front = html_field(text_in(q.prompt, lang))
     if isinstance(q, SingleChoice | MultipleChoice):
-        items = "".join(f"<li>{html_field(text_in(c.text, lang))}</li>" for c in q.choices)
+        items = "".join(
+            f"<li>{html_field(text_in(q.choices[i].text, lang))}</li>" for i in _shown(q)
+        )
         front += f'<ol type="A">{items}</ol>'
     elif isinstance(q, CodeOutput):
         front += _pre(q.code)
