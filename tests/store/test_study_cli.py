@@ -332,3 +332,23 @@ def test_anki_back_does_not_repeat_an_answer_that_is_its_own_explanation() -> No
         accept=("biased",),
     )
     assert note_for(other, "en").back == "biased<hr>Because N, not N-1."
+
+
+def test_the_shown_order_and_overrides_move_with_an_exported_history(tmp_path: Path) -> None:
+    with ProgressStore.open(tmp_path / "laptop") as store:
+        store.record_answer(true_false("a"), deck="d", answer=2, correct=True, seconds=2, seed=77)
+        store.record_answer(
+            true_false("b"), deck="d", answer="1.3", correct=True, seconds=2, overridden=True
+        )
+    out = tmp_path / "progress.json"
+    argv = ["--data-dir", str(tmp_path / "laptop"), "export", "--format", "json"]
+    assert main([*argv, "--output", str(out)]) == 0
+    assert main(["--data-dir", str(tmp_path / "desk"), "import-progress", str(out)]) == 0
+    with ProgressStore.open(tmp_path / "desk") as store:
+        kept = {a.item_id: (a.seed, a.overridden) for a in store.attempts()}
+    assert kept == {"a": (77, False), "b": (None, True)}
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    doc["attempts"][0]["seed"] = 10**30  # a forged seed is refused, not a traceback
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "other"), "import-progress", str(forged)]) == 1
