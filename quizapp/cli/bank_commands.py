@@ -16,6 +16,11 @@ def register(sub: Any) -> None:
         sub, "validate", cmd_validate, "check decks and drills; prints FILE:LINE: message each"
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat author warnings (answer given away by length, near-duplicates, ...) as errors",
+    )
     add_command(sub, "schema", cmd_schema, "print the JSON Schema of a deck file")
 
 
@@ -42,19 +47,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bank = load_bank([Path(p) for p in args.bank])
         drills = load_drills([SHIPPED_DRILLS, *(Path(p) for p in args.bank)])
     bank.problems.extend(drills.problems)
-    for problem in bank.problems:
+    from quizapp.bank.lint import lint_bank
+
+    warnings = lint_bank(bank)
+    for problem in [*bank.problems, *warnings]:
         print(problem)
     n_questions = sum(len(d) for d in bank.decks)
     sys.stdout.flush()
-    if bank.problems:
+    counted = f"{len(warnings)} warning(s)" if warnings else ""
+    if bank.problems or (warnings and args.strict):
         files = len(bank.broken_files())
+        problems = f"{len(bank.problems)} problem(s) in {files} file(s); " if bank.problems else ""
         print(
-            f"{len(bank.problems)} problem(s) in {files} file(s); "
-            f"{n_questions} valid question(s) in {len(bank.decks)} deck(s)",
+            f"{problems}{counted + '; ' if counted else ''}"
+            f"{n_questions} valid question(s) in {len(bank.decks)} deck(s)"
+            + ("; --strict counts warnings as problems" if warnings and args.strict else ""),
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
-    print(f"OK: {n_questions} questions in {len(bank.decks)} decks, {len(drills.drills)} drills")
+    tail = f" ({counted}: --strict makes them errors)" if counted else ""
+    print(
+        f"OK: {n_questions} questions in {len(bank.decks)} decks, {len(drills.drills)} drills"
+        + tail
+    )
     return EXIT_OK
 
 
