@@ -44,6 +44,7 @@ SESSION_TITLES = {
     "mock": ("Mock interview", "模拟面试"),
     "new": ("New questions", "新题"),
     "cram": ("Cram: the whole bank", "突击：全部题目"),
+    "today": ("Today's plan", "今日计划"),
 }
 
 
@@ -149,7 +150,11 @@ class Study:
     def session(
         self, kind: str, *, deck: str | None = None, tag: str | None = None
     ) -> StudySession:
-        """Build a session: "deck", "review", "weakest", "new", "mock", "cram" or "tag"."""
+        """Build a session: "deck", "today", "review", "weakest", "new", "mock", "cram" or "tag".
+
+        "deck" resumes the deck: its due cards, then its unseen questions (empty when the deck
+        is done for now: cram asks the rest). "today" is today's part of the plan.
+        """
         from quizapp.quiz import sessions
 
         catalog = self.catalog
@@ -170,8 +175,14 @@ class Study:
             built = sessions.cram(catalog, deck=deck, tag=tag)
         elif kind == "tag" and tag is not None:
             built = sessions.by_tag(catalog, tag)
+        elif kind == "today":
+            plan = self._plan(store, progress, now) if store is not None else None
+            part = plan.today_part if plan is not None else None
+            # A review due later today (a learning step) waits for its time, then comes back.
+            reviews = [i for i in part.reviews if _is_due(progress.get(i), now)] if part else []
+            built = sessions.todays_part(catalog, [*reviews, *(part.new if part else ())])
         else:
-            built = sessions.by_deck(catalog, deck or "")
+            built = sessions.resume_deck(catalog, progress, deck or "", now)
         questions = [q for item in built.items if (q := self.bank.question(item.item_id))]
         drills = [item.item_id for item in built.items if item.kind == "drill"]
         title = self._title(kind, deck, tag)

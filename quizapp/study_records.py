@@ -48,9 +48,17 @@ class AnswerRecord:
 
 @dataclass(slots=True)
 class SessionResult:
-    """What a finished quiz session shows in its summary."""
+    """What a finished quiz session shows in its summary.
+
+    A mock interview scores like an interview: a skipped question counts as not answered
+    (`strict`), its time is the wall time its clock showed (`wall_seconds`) and its drill's
+    verdict is part of it (`drill`: the drill id and passed, failed or never run).
+    """
 
     records: list[AnswerRecord] = field(default_factory=list)
+    strict: bool = False
+    wall_seconds: float | None = None
+    drill: tuple[str, bool | None] | None = None
 
     @property
     def answered(self) -> list[AnswerRecord]:
@@ -58,7 +66,8 @@ class SessionResult:
 
     @property
     def score(self) -> float:
-        return sum(r.verdict.score for r in self.answered if r.verdict) / max(1, len(self.answered))
+        counted = self.records if self.strict else self.answered
+        return sum(r.verdict.score for r in self.answered if r.verdict) / max(1, len(counted))
 
     @property
     def to_review(self) -> list[Question]:
@@ -66,4 +75,6 @@ class SessionResult:
 
     @property
     def seconds(self) -> float:
+        if self.wall_seconds is not None:
+            return self.wall_seconds
         return sum(r.seconds for r in self.records)

@@ -6,6 +6,7 @@ for defining the question classes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -59,3 +60,16 @@ def has_language(value: Text, lang: Lang) -> bool:
     if lang == "en":
         return True
     return isinstance(value, LocalizedText) and bool(value.zh)
+
+
+_CJK = (
+    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uff00-\uffef"
+)
+_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def unwrap(source: str) -> str:
+    """The text as one paragraph: line breaks between CJK characters vanish, others are spaces."""
+    return _BREAK.sub(" ", _BREAK_BETWEEN_CJK.sub("", source.strip()))

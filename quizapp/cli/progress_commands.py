@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,9 +76,12 @@ def load_user_bank(args: argparse.Namespace) -> Bank:
 
 def catalog_and_related(
     args: argparse.Namespace,
-) -> tuple[list[ItemInfo], dict[str, tuple[str, ...]]]:
-    """The catalog (questions and drills) and each drill's related question ids."""
+) -> tuple[list[ItemInfo], dict[str, tuple[str, ...]], Callable[[str], str]]:
+    """The catalog (questions and drills), each drill's related question ids, and how to
+    name an item to the user (its prompt or title, not its id)."""
     from quizapp.bank.drill import load_drills
+    from quizapp.bank.labels import item_label
+    from quizapp.config import data_dir, load_settings
     from quizapp.quiz.sessions import catalog_from_bank
 
     bank = load_user_bank(args)
@@ -89,7 +93,12 @@ def catalog_and_related(
             file=sys.stderr,
         )
     related = {d.id: d.related for d in drills.drills.values()}
-    return catalog_from_bank(bank, drills.drills.values()), related
+    lang: Lang = "zh" if load_settings(data_dir(args.data_dir)).language == "zh" else "en"
+
+    def describe(item_id: str) -> str:
+        return item_label(bank, drills.drills, item_id, lang)
+
+    return catalog_from_bank(bank, drills.drills.values()), related, describe
 
 
 def load_catalog(args: argparse.Namespace) -> list[ItemInfo]:
@@ -97,11 +106,13 @@ def load_catalog(args: argparse.Namespace) -> list[ItemInfo]:
     return catalog_and_related(args)[0]
 
 
-def _report_inputs(args: argparse.Namespace) -> tuple[Report, History, datetime, tzinfo]:
+def _report_inputs(
+    args: argparse.Namespace,
+) -> tuple[Report, History, datetime, tzinfo, Callable[[str], str]]:
     from quizapp.store.report import build_report
     from quizapp.store.study_settings import read_study_settings
 
-    catalog, related = catalog_and_related(args)
+    catalog, related, describe = catalog_and_related(args)
     with open_store(args) as store:
         history = store.history()
         now = store.now()
@@ -115,7 +126,7 @@ def _report_inputs(args: argparse.Namespace) -> tuple[Report, History, datetime,
             leech_threshold=read_study_settings(store).leech_threshold,
             drill_related=related,
         )
-    return report, history, now, tz
+    return report, history, now, tz, describe
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -124,7 +135,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from quizapp.store.report import report_to_dict
 
     try:
-        report, _history, _now, _tz = _report_inputs(args)
+        report, _history, _now, _tz, describe = _report_inputs(args)
     except StoreError as exc:
         print(f"quizapp stats: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -133,7 +144,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich.console import Console
 
-    _print_report(Console(), report)
+    _print_report(Console(), report, describe)
     return EXIT_OK
 
 
@@ -171,7 +182,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("quizapp export: --deck and --lang apply to --format anki-tsv", file=sys.stderr)
             return EXIT_USAGE
         try:
-            report, history, now, tz = _report_inputs(args)
+            report, history, now, tz, _describe = _report_inputs(args)
         except StoreError as exc:
             print(f"quizapp export: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -205,7 +216,7 @@ def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
-def _print_report(console: Console, report: Report) -> None:
+def _print_report(console: Console, report: Report, describe: Callable[[str], str]) -> None:
     from rich.table import Table
 
     t = report.totals
@@ -223,10 +234,13 @@ def _print_report(console: Console, report: Report) -> None:
     dr = report.drills
     overview.add_row(
         "drills",
-        f"{dr.passed} passed of {dr.attempted} tried, first-pass {_pct(dr.first_pass_rate)}",
+        f"{dr.passed} passed of {dr.attempted} tried in {dr.runs} run(s), "
+        f"first-pass {_pct(dr.first_pass_rate)}",
     )
     if report.by_mode:
         overview.add_row("modes", ", ".join(f"{m} {n}" for m, n in report.by_mode.items()))
+    if report.totals.overridden:
+        overview.add_row("your call", f"{report.totals.overridden} right on your word (o)")
     console.print(overview)
 
     tried_tags = [g for g in report.tags if g.attempts]
@@ -239,7 +253,7 @@ def _print_report(console: Console, report: Report) -> None:
         table.add_column("attempts", justify="right")
         table.add_column("accuracy", no_wrap=True)
         table.add_column("mastery", no_wrap=True)
-        table.add_column("due", justify="right")
+        table.add_column("due now", justify="right")
         for g in groups:
             table.add_row(
                 g.name,
@@ -247,7 +261,7 @@ def _print_report(console: Console, report: Report) -> None:
                 str(g.attempts),
                 f"{_bar(g.accuracy)} {_pct(g.accuracy)}",
                 f"{_bar(g.mastery)} {_pct(g.mastery)}",
-                str(g.due_today),
+                str(g.due_now),
             )
         console.print(table)
     untried = len(report.tags) - len(tried_tags)
@@ -260,21 +274,22 @@ def _print_report(console: Console, report: Report) -> None:
         weak.add_column("accuracy", no_wrap=True)
         weak.add_column("review", overflow="fold")
         for w in report.weakest:
-            weak.add_row(w.tag, f"{_bar(w.accuracy)} {_pct(w.accuracy)}", "\n".join(w.review_ids))
+            review = "\n".join(describe(i) for i in w.review_ids)
+            weak.add_row(w.tag, f"{_bar(w.accuracy)} {_pct(w.accuracy)}", review)
         console.print(weak)
 
     if report.leeches:
         leeches = Table(title="Leeches: answered wrong again and again")
-        leeches.add_column("item", overflow="fold")
+        leeches.add_column("question", overflow="fold")
         leeches.add_column("wrong", justify="right")
-        leeches.add_column("tags", overflow="fold")
         leeches.add_column("learn it with", overflow="fold")
         for leech in report.leeches:
-            offers = [f"drill {d}" for d in leech.drills] + leech.questions
+            offers = [f"drill: {describe(d)}" for d in leech.drills] + [
+                describe(q) for q in leech.questions
+            ]
             leeches.add_row(
-                leech.item_id,
+                describe(leech.item_id),
                 f"{leech.wrong}/{leech.attempts}",
-                ", ".join(leech.tags) or "-",
                 "\n".join(offers) or "-",
             )
         console.print(leeches)

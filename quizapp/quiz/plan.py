@@ -25,7 +25,7 @@ the next look of a weak-topic item is pulled in to the last day at the latest.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -40,7 +40,7 @@ HORIZON_DAYS = 7
 WEAK_TOPICS = 3
 FIRST_GAP_DAYS = 2
 GAP_GROWTH = 2.5
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +59,15 @@ class PlanCaps:
 class PlanDay:
     """One day of the plan: item ids to meet for the first time and to review, in order.
 
-    `drills` lists the drill ids among `new` and `reviews` (home shows them apart).
+    `drills` lists the drill ids among `new` and `reviews` (home shows them apart). Today's
+    part lists what is left in `new` and `reviews` and what was already studied in `done`.
     """
 
     day: date
     new: tuple[str, ...] = ()
     reviews: tuple[str, ...] = ()
     drills: tuple[str, ...] = ()
+    done: tuple[str, ...] = ()  # today only: items of today's part already studied
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -80,13 +82,20 @@ class PlanDay:
         return sum(1 for i in self.reviews if i not in self.drills)
 
     def summary(self) -> str:
-        """'12 reviews, 8 new, 2 drills' (questions counted apart from drills)."""
+        """'12 reviews, 8 new, 2 drills' (questions counted apart from drills), with what is done.
+
+        Today's part counts down: '3 reviews, 5 new, 0 drills left (6 done)', and once nothing
+        is left, 'done: 14 studied today'.
+        """
+        if self.done and not self.items:
+            return f"done: {len(self.done)} studied today"
         parts = [
             _count(self.review_questions, "review"),
             f"{self.new_questions} new",
             _count(len(self.drills), "drill"),
         ]
-        return ", ".join(parts)
+        left = f" left ({len(self.done)} done)" if self.done else ""
+        return ", ".join(parts) + left
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +106,8 @@ class PlanDay:
             "review_ids": list(self.reviews),
             "new_ids": list(self.new),
             "drill_ids": list(self.drills),
+            "done": len(self.done),
+            "done_ids": list(self.done),
         }
 
 
@@ -200,6 +211,8 @@ def build_plan(
     tz: tzinfo,
     interview_date: date | None = None,
     caps: PlanCaps | None = None,
+    started_today: Collection[str] = (),
+    reviewed_today: Collection[str] = (),
 ) -> StudyPlan:
     """The study plan from `today` (a local date in `tz`); see the module docstring.
 
@@ -210,6 +223,9 @@ def build_plan(
         tz: the zone that turns due times into local dates.
         interview_date: the interview day (nothing is planned on it), or None.
         caps: the daily limits on new items and reviews.
+        started_today: items first studied today: they were new this morning and fill today's
+            share of new items, so today's part counts down instead of refilling.
+        reviewed_today: other items studied today (today's part done so far).
     """
     caps = caps or PlanCaps()
     left = None if interview_date is None else (interview_date - today).days
@@ -230,13 +246,21 @@ def build_plan(
                     weak.add(item.item_id)
                     weak_rank.setdefault(item.item_id, rank)
 
-    new_items = [i.item_id for i in catalog if (p := progress.get(i.item_id)) is None or p.is_new]
+    started = set(started_today)
+    new_items = [
+        i.item_id
+        for i in catalog
+        if i.item_id in started or (p := progress.get(i.item_id)) is None or p.is_new
+    ]
     # Drills come after the questions in the catalog: interleave them so each day has its share.
     share: dict[str, float] = {}
     for kind in ("question", "drill"):
         of_kind = [i for i in new_items if kinds[i] == kind]
         share.update({item_id: n / len(of_kind) for n, item_id in enumerate(of_kind)})
-    new_items.sort(key=lambda i: (weak_rank.get(i, WEAK_TOPICS), share[i], order[i]))
+    # Those met today come first: they take today's share before anything still unseen.
+    new_items.sort(
+        key=lambda i: (i not in started, weak_rank.get(i, WEAK_TOPICS), share[i], order[i])
+    )
 
     # New items per day: spread evenly over the days before the last one (dated), else the cap.
     new_by_day: list[list[str]] = [[] for _ in range(n_days)]
@@ -249,12 +273,14 @@ def build_plan(
         per_day = min(caps.new, needed) if needed is not None else 0
         queue = list(new_items)
         for d in range(teaching_days):
-            new_by_day[d], queue = queue[:per_day], queue[per_day:]
+            take = max(per_day, len(started)) if d == 0 else per_day  # done is done
+            new_by_day[d], queue = queue[:take], queue[take:]
         unscheduled = queue
     else:
         queue = list(new_items)
         for d in range(n_days):
-            new_by_day[d], queue = queue[: caps.new], queue[caps.new :]
+            take = max(caps.new, len(started)) if d == 0 else caps.new
+            new_by_day[d], queue = queue[:take], queue[take:]
 
     pending: dict[str, _Pending] = {}
     backlog = 0
@@ -303,13 +329,18 @@ def build_plan(
             nxt = _next_look(d, FIRST_GAP_DAYS, item_id in weak and dated, last)
             if nxt is not None:
                 pending[item_id] = _Pending(item_id, nxt, FIRST_GAP_DAYS * GAP_GROWTH, 0.9)
-        day_items = [*reviews, *new_by_day[d]]
+        done = [i for i in new_by_day[d] if i in started] if d == 0 else []
+        if d == 0:
+            done += sorted(set(reviewed_today) & kinds.keys(), key=lambda i: order[i])
+        new = [i for i in new_by_day[d] if i not in started]
+        day_items = [*reviews, *new]
         days.append(
             PlanDay(
                 day=today + timedelta(days=d),
-                new=tuple(new_by_day[d]),
+                new=tuple(new),
                 reviews=tuple(reviews),
                 drills=tuple(i for i in day_items if kinds.get(i) == "drill"),
+                done=tuple(done),
             )
         )
 

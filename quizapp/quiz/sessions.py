@@ -23,7 +23,7 @@ ItemKind: TypeAlias = Literal["question", "drill"]
 # How an answer given in the session is recorded: `cram` never changes review state.
 Mode: TypeAlias = Literal["review", "learn", "cram", "mock"]
 SessionKind: TypeAlias = Literal[
-    "deck", "tag", "difficulty", "review", "weakest", "new", "mock", "cram"
+    "deck", "tag", "difficulty", "review", "weakest", "new", "mock", "cram", "today"
 ]
 MODES: tuple[Mode, ...] = ("review", "learn", "cram", "mock")
 
@@ -32,6 +32,17 @@ DRILL_DECK = "drills"
 RECENT_VERDICTS = 5
 # FSRS's Review state (fsrs.State.Review), kept as a number so this module needs no fsrs import.
 REVIEW_STATE = 2
+# Tags that say what kind of question it is, not what it is about: never a "topic" to study.
+META_TAGS = frozenset(
+    {"myth", "pytorch", "bug", "numeric", "paper", "code", "formula", "derivation", "testing"}
+    | {"edge-cases", "debugging", "seed", "interview"}
+)
+
+
+def concept_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """The tags that name a concept (`META_TAGS` left out), in their order."""
+    return tuple(t for t in tags if t not in META_TAGS)
+
 
 # Seconds a prepared candidate needs per question type at difficulty 2; drills count as "drill".
 _BASE_SECONDS: dict[str, int] = {
@@ -301,10 +312,31 @@ def new_only(
     return Session("new", "new items", _ordered(items, seed, limit), "learn")
 
 
+def resume_deck(
+    catalog: Sequence[ItemInfo], progress: Mapping[str, ItemProgress], deck: str, now: datetime
+) -> Session:
+    """Where the user is in `deck`: its due cards (weakest recall first), then what is unseen.
+
+    What was studied and is not due yet is left out; cram asks it again on purpose. An empty
+    session means the deck is done for now.
+    """
+    in_deck = [i for i in catalog if i.deck == deck]
+    due = due_reviews(in_deck, progress, now).items
+    unseen = new_only(in_deck, progress).items
+    return Session("deck", f"deck {deck}", (*due, *unseen), "learn")
+
+
+def todays_part(catalog: Sequence[ItemInfo], item_ids: Sequence[str]) -> Session:
+    """Today's part of the plan, in the plan's order (reviews first, then new items)."""
+    by_id = {item.item_id: item for item in catalog}
+    items = tuple(by_id[i] for i in dict.fromkeys(item_ids) if i in by_id)
+    return Session("today", "today's plan", items, "learn")
+
+
 def topic_scores(
     catalog: Sequence[ItemInfo], progress: Mapping[str, ItemProgress]
 ) -> list[TopicScore]:
-    """Every tag with at least one attempted item, weakest first.
+    """Every concept tag with at least one attempted item, weakest first (`META_TAGS` aside).
 
     A tag's weakness is 1 - (r + 1) / (n + 2) over its items' recent verdicts (r right out of
     n), so one wrong answer does not make a topic the weakest of all, and recent answers count
@@ -312,7 +344,7 @@ def topic_scores(
     """
     by_tag: dict[str, list[ItemInfo]] = {}
     for item in catalog:
-        for tag in item.tags:
+        for tag in concept_tags(item.tags):
             by_tag.setdefault(tag, []).append(item)
     scores: list[TopicScore] = []
     for tag, items in by_tag.items():

@@ -57,7 +57,8 @@ def export_markdown(history: History, report: Report, *, tz: tzinfo) -> str:
         f"- Items seen: {t.items_seen} of {t.items}; mastered: {t.mastered} ({_pct(t.mastery)})",
         f"- Streak: {report.streak.current} day(s) (longest {report.streak.longest})",
         f"- Due: {report.due.today} today, {report.due.this_week} this week, {report.due.new} new",
-        f"- Drills: {report.drills.passed} passed of {report.drills.attempted} tried, "
+        f"- Drills: {report.drills.passed} passed of {report.drills.attempted} tried "
+        f"in {report.drills.runs} run(s), "
         f"first-pass rate {_pct(report.drills.first_pass_rate)}",
         "",
         "## Decks",

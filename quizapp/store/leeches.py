@@ -1,9 +1,11 @@
 """Leeches: items answered wrong again and again, and what teaches the same concept. Pure.
 
 An item is a leech once its wrong answers (every mode, cram included: a wrong answer is a wrong
-answer) reach the threshold (`leech_threshold`, default 6). For each one the report offers the
-drills whose `related` questions include it or share its tags, and up to
-`MAX_SUGGESTED_QUESTIONS` other questions with one of its tags, fewest right answers first.
+answer) reach the threshold (`leech_threshold`, default 6). For each one the report offers what
+teaches the same concept: the drills whose `related` questions include it, or come from its
+deck and share one of its concept tags (the named one first), and up to
+`MAX_SUGGESTED_QUESTIONS` other questions of its deck sharing a concept tag, fewest right
+answers first. Meta tags (`myth`, `pytorch`, ...) never link items.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from quizapp.quiz.sessions import ItemInfo
+from quizapp.quiz.sessions import ItemInfo, concept_tags
 from quizapp.store.records import History
 
 DEFAULT_LEECH_THRESHOLD = 6
@@ -61,6 +63,10 @@ def find_leeches(
     by_id = {i.item_id: i for i in catalog}
     order = {i.item_id: n for n, i in enumerate(catalog)}
     related = drill_related or {}
+    drill_decks = {
+        drill: {by_id[q].deck for q in questions if q in by_id}
+        for drill, questions in related.items()
+    }
     leeches: list[Leech] = []
     for item_id, n_wrong in wrong.items():
         if n_wrong < threshold:
@@ -69,19 +75,31 @@ def find_leeches(
         kind, deck, tags = last_seen[item_id]
         if item is not None:
             kind, deck, tags = item.kind, item.deck, item.tags
-        tag_set = set(tags)
+        tag_set = set(concept_tags(tags))
+        # A drill teaches it when the drill names it as related, or when the drill's related
+        # questions come from the leech's deck and share a concept with it (a train/eval
+        # question in the dropout deck is not taught by the BatchNorm drill).
         drills = sorted(
-            d.item_id
-            for d in catalog
-            if d.kind == "drill"
-            and d.item_id != item_id
-            and (item_id in related.get(d.item_id, ()) or tag_set & set(d.tags))
+            (
+                d.item_id
+                for d in catalog
+                if d.kind == "drill"
+                and d.item_id != item_id
+                and (
+                    item_id in related.get(d.item_id, ())
+                    or (deck in drill_decks.get(d.item_id, ()) and tag_set & set(d.tags))
+                )
+            ),
+            key=lambda d: (item_id not in related.get(d, ()), order[d]),
         )
         questions = sorted(
             (
                 q.item_id
                 for q in catalog
-                if q.kind == "question" and q.item_id != item_id and tag_set & set(q.tags)
+                if q.kind == "question"
+                and q.item_id != item_id
+                and q.deck == deck
+                and tag_set & set(q.tags)
             ),
             key=lambda q: (right[q], order[q]),
         )[:MAX_SUGGESTED_QUESTIONS]

@@ -141,6 +141,22 @@ class StoreReader:
             )
         return attempt_from_row(rows[0]) if rows else None
 
+    def studied_since(self, since: datetime) -> tuple[set[str], set[str]]:
+        """Items answered (cram aside) from `since` on: those first met then, and the others.
+
+        The plan counts both as today's part done, so "today" counts down as the user works.
+        """
+        marks = ", ".join("?" * len(SCHEDULING_MODES))
+        modes = sorted(SCHEDULING_MODES)
+        with self._lock:
+            rows = self._query(
+                f"SELECT item_id, MIN(answered_at) >= ? FROM attempts WHERE mode IN ({marks}) "
+                "GROUP BY item_id HAVING MAX(answered_at) >= ?",
+                (iso(since), *modes, iso(since)),
+            )
+        started = {str(r[0]) for r in rows if r[1]}
+        return started, {str(r[0]) for r in rows} - started
+
     def drill_runs(self, drill_id: str | None = None) -> list[DrillRun]:
         """Drill runs, oldest first (of one drill when `drill_id` is given)."""
         where, params = ("WHERE drill_id = ?", (drill_id,)) if drill_id else ("", ())

@@ -14,9 +14,10 @@ Definitions:
   after a real spacing interval, and not forgotten since. **mastery** = mastered / items.
 - **study day**: a local calendar date (in `tz`) with at least one attempt. **current streak**:
   consecutive study days ending today, or ending yesterday when today has none yet.
-- **due today**: cards of catalog items due by the end of today (local), overdue ones included;
-  **due this week**: due by the end of the sixth day after today. **new**: catalog items with no
-  review card yet.
+- **due now**: cards due at this moment (what a review session asks, and what home shows per
+  deck). **due today**: cards of catalog items due by the end of today (local), overdue ones
+  included; **due this week**: due by the end of the sixth day after today. **new**: catalog
+  items with no review card yet.
 - **drills**: a drill is *attempted* when it has a grader run, *passed* when any run passed,
   and *first-pass* when its earliest run passed; first-pass rate = first-pass / attempted.
 - **leeches**: items answered wrong at least `leech_threshold` times (see `leeches.py`).
@@ -59,6 +60,8 @@ class Totals:
     items_seen: int  # catalog items with at least one attempt
     mastered: int
     mastery: float | None
+    # Right answers the user declared after the checker refused them ("I was right").
+    overridden: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class GroupStats:
     accuracy: float | None
     mastered: int
     mastery: float | None
+    due_now: int  # what `r` reviews now; home counts the same
     due_today: int
     new: int
 
@@ -215,6 +219,9 @@ def build_report(
                     accuracy=_ratio(tally["correct"], tally["attempts"]),
                     mastered=n_mastered,
                     mastery=_ratio(n_mastered, len(items)),
+                    due_now=sum(
+                        1 for i in items if i.item_id in cards and cards[i.item_id].due <= now
+                    ),
                     due_today=sum(
                         1 for i in items if i.item_id in cards and cards[i.item_id].due < end_today
                     ),
@@ -234,6 +241,7 @@ def build_report(
         items_seen=sum(1 for i in catalog_ids if i in progress and progress[i].attempts),
         mastered=len(mastered),
         mastery=_ratio(len(mastered), len(catalog_ids)),
+        overridden=sum(1 for a in history.attempts if a.overridden),
     )
     due = DueSummary(
         overdue=sum(1 for c in catalog_cards if c.due <= now),

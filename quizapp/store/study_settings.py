@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizapp.quiz.plan import DEFAULT_NEW_CAP, DEFAULT_REVIEW_CAP, PlanCaps, StudyPlan, build_plan
@@ -126,11 +126,15 @@ def plan_from_progress(
     """Today's plan from `progress` already read (as of `now`) and the store's study settings."""
     moment = store.now(now)
     settings = read_study_settings(store)
+    today = moment.astimezone(tz).date()
+    started, reviewed = store.studied_since(datetime.combine(today, time(), tzinfo=tz))
     return build_plan(
         catalog,
         progress,
-        today=moment.astimezone(tz).date(),
+        today=today,
         tz=tz,
         interview_date=settings.interview_date,
         caps=settings.caps,
+        started_today=started,
+        reviewed_today=reviewed,
     )

@@ -12,22 +12,13 @@ import re
 
 from rich.text import Text
 
+from quizapp.bank.text import unwrap
+
 _INLINE = re.compile(
     r"`(?P<code>[^`]+)`"
     r"|\*\*(?P<strong>[^*]+?)\*\*"
     r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*(?![\w*])"
 )
-_CJK = (
-    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    r"\uf900-\ufaff\uff00-\uffef"
-)
-_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
-_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-
-
-def unwrap(source: str) -> str:
-    """The text as one paragraph: line breaks between CJK characters vanish, others are spaces."""
-    return _BREAK.sub(" ", _BREAK_BETWEEN_CJK.sub("", source.strip()))
 
 
 def inline_text(source: str, *, code_style: str = "bold") -> Text:

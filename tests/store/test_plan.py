@@ -168,7 +168,30 @@ def test_json_shape_is_stable() -> None:
         "review_ids",
         "new_ids",
         "drill_ids",
+        "done",
+        "done_ids",
     ]
+    assert data["plan_version"] == 2  # today's part gained what is done
+
+
+def test_todays_part_counts_down_as_the_user_works() -> None:
+    catalog = [question(f"q{n}") for n in range(30)]
+    caps = PlanCaps(new=5, reviews=100)
+    morning = build_plan(catalog, {}, today=TODAY, tz=UTC, caps=caps)
+    assert morning.today_part.new == ("q0", "q1", "q2", "q3", "q4")
+    # Two of them answered (they have cards now): they are done, not replaced by two more.
+    studied = {
+        i: ItemProgress(i, attempts=1, correct=1, due=datetime(2025, 3, 12, tzinfo=UTC))
+        for i in ("q0", "q3")
+    }
+    later = build_plan(catalog, studied, today=TODAY, tz=UTC, caps=caps, started_today=studied)
+    assert later.today_part.new == ("q1", "q2", "q4")
+    assert later.today_part.done == ("q0", "q3")
+    assert later.headline() == "0 reviews, 3 new, 0 drills left (2 done)"
+    assert later.days[1].new == ("q5", "q6", "q7", "q8", "q9")  # tomorrow is unchanged
+    all_five = {f"q{n}": studied["q0"] for n in range(5)}
+    done = build_plan(catalog, all_five, today=TODAY, tz=UTC, caps=caps, started_today=all_five)
+    assert done.today_part.items == () and done.headline() == "done: 5 studied today"
 
 
 # ---- properties ----------------------------------------------------------------------------

@@ -113,6 +113,7 @@ def test_totals_and_modes(report: dict) -> None:
         "items_seen": 3,
         "mastered": 1,
         "mastery": 0.25,
+        "overridden": 0,
     }
     assert report["by_mode"] == {"cram": 1, "learn": 4, "review": 1}
 
@@ -129,6 +130,7 @@ def test_decks(report: dict) -> None:
         "accuracy": 0.75,
         "mastered": 1,
         "mastery": 0.5,
+        "due_now": 1,
         "due_today": 1,
         "new": 0,
     }
@@ -144,6 +146,7 @@ def test_decks(report: dict) -> None:
         "accuracy": 1.0,
         "mastered": 0,
         "mastery": None,
+        "due_now": 0,
         "due_today": 0,
         "new": 0,
     }

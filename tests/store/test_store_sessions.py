@@ -19,6 +19,8 @@ from quizapp.quiz.sessions import (
     due_reviews,
     mock_interview,
     new_only,
+    resume_deck,
+    todays_part,
     topic_scores,
     weakest_topics,
 )
@@ -64,6 +66,29 @@ def test_by_deck_keeps_deck_order_and_limit() -> None:
     shuffled = by_deck(CATALOG, "bn", seed=3)
     assert sorted(shuffled.item_ids) == ["bn.1", "bn.2", "bn.3"]
     assert shuffled.item_ids == by_deck(CATALOG, "bn", seed=3).item_ids
+
+
+def test_a_deck_resumes_with_its_due_cards_then_what_is_unseen() -> None:
+    progress = {
+        "bn.1": p("bn.1", (True,), due_in=3),  # studied, not due: left out
+        "bn.2": p("bn.2", (False,), due_in=-1, r=0.4),  # due
+        "bn.3": p("bn.3", (True,), due_in=-2, r=0.2),  # due, weaker recall: first
+    }
+    assert resume_deck(CATALOG, progress, "bn", T0).item_ids == ("bn.3", "bn.2")
+    assert resume_deck(CATALOG, {}, "bn", T0).item_ids == ("bn.1", "bn.2", "bn.3")
+    done = {i: p(i, (True,), due_in=3) for i in ("bn.1", "bn.2", "bn.3")}
+    assert resume_deck(CATALOG, done, "bn", T0).item_ids == ()  # finished for now
+
+
+def test_todays_part_keeps_the_plans_order_and_drops_unknown_ids() -> None:
+    session = todays_part(CATALOG, ["do.2", "gone", "bn.1", "batchnorm1d", "do.2"])
+    assert session.item_ids == ("do.2", "bn.1", "batchnorm1d") and session.kind == "today"
+
+
+def test_meta_tags_are_never_topics() -> None:
+    catalog = [q("a", "d", ("myth", "batchnorm")), q("b", "d", ("pytorch", "dropout"))]
+    progress = {"a": p("a", (False,)), "b": p("b", (False, False))}
+    assert {s.tag for s in topic_scores(catalog, progress)} == {"batchnorm", "dropout"}
 
 
 def test_by_tag_crosses_decks() -> None:

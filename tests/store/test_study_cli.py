@@ -14,6 +14,7 @@ from store_helpers import FakeClock, dump, true_false
 from quizapp.bank.loader import load_bank
 from quizapp.bank.model import text_in
 from quizapp.cli import main
+from quizapp.quiz.sessions import META_TAGS
 from quizapp.store.opening import DB_NAME
 from quizapp.store.progress import ProgressStore
 from quizapp.store.schema import SCHEMA_VERSION
@@ -91,8 +92,16 @@ def test_stats_lists_leeches_with_what_teaches_them(
     assert "dropout" in leech["tags"]
     assert "dropout" in leech["drills"]  # the drill whose related questions include it
     assert leech["questions"] and qid not in leech["questions"]
+    # Suggestions share the leech's deck and a concept tag: never a meta tag such as `pytorch`.
+    by_id = {q.id: q for q in bank.questions}
+    for suggested in leech["questions"]:
+        assert bank.deck_of[suggested] == "dropout"
+        assert {t for t in by_id[suggested].tags if t not in META_TAGS} & set(question.tags)
     assert main(["--data-dir", str(tmp_path), "stats"]) == 0
-    assert "Leeches" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Leeches" in out and qid not in out  # named by prompt text, not by id
+    assert "zeroes each element" in out and "drill: Dropout from scratch" in out
+    assert "BatchNorm1d from scratch" not in out  # another subject's drill
     with ProgressStore.open(tmp_path) as store:
         store.set_setting("leech_threshold", 7)
     assert main(["--data-dir", str(tmp_path), "stats", "--json"]) == 0
@@ -334,7 +343,9 @@ def test_anki_back_does_not_repeat_an_answer_that_is_its_own_explanation() -> No
     assert note_for(other, "en").back == "biased<hr>Because N, not N-1."
 
 
-def test_the_shown_order_and_overrides_move_with_an_exported_history(tmp_path: Path) -> None:
+def test_the_shown_order_and_overrides_move_with_an_exported_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with ProgressStore.open(tmp_path / "laptop") as store:
         store.record_answer(true_false("a"), deck="d", answer=2, correct=True, seconds=2, seed=77)
         store.record_answer(
@@ -347,6 +358,9 @@ def test_the_shown_order_and_overrides_move_with_an_exported_history(tmp_path: P
     with ProgressStore.open(tmp_path / "desk") as store:
         kept = {a.item_id: (a.seed, a.overridden) for a in store.attempts()}
     assert kept == {"a": (77, False), "b": (None, True)}
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "desk"), "stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["overridden"] == 1  # counted apart
     doc = json.loads(out.read_text(encoding="utf-8"))
     doc["attempts"][0]["seed"] = 10**30  # a forged seed is refused, not a traceback
     forged = tmp_path / "forged.json"

@@ -77,7 +77,7 @@ def test_a_drill_run_fails_then_passes_and_both_are_recorded(tmp_path: Path) -> 
             assert screen.last_report is not None and screen.last_report.passed
             assert "PASSED" in _results(app) and "reference solution (F3)" in _results(app)
             assert workspace_file.read_text(encoding="utf-8") == editor.text  # saved on run
-            await _press(pilot, "escape", "escape")  # leave the editor, then the screen
+            await _press(pilot, "escape")  # straight back, even from the editor (saved first)
             await _settle(app, pilot)
             drills = app.screen
             assert isinstance(drills, DrillsScreen) and "batchnorm1d" in drills.passed
@@ -121,7 +121,7 @@ def test_user_work_survives_leaving_and_coming_back(tmp_path: Path) -> None:
             screen = app.screen
             assert isinstance(screen, DrillScreen)
             screen.query_one("#editor", TextArea).insert("# my work in progress\n", (0, 0))
-            await _press(pilot, "escape", "escape")  # leaving saves
+            await _press(pilot, "escape")  # leaving saves
             assert isinstance(app.screen, DrillsScreen)
             await _press(pilot, "enter")
             reopened = app.screen

@@ -14,7 +14,9 @@ from quizapp.store.progress import ProgressStore
 from quizapp.tui.app import QuizApp, make_app
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.quiz import QuizScreen
+from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.answers import AnswerArea
+from quizapp.tui.widgets.confirm import Confirm
 from tests.tui.conftest import FIXTURE_BANK, choose
 
 
@@ -132,25 +134,40 @@ def test_cram_is_recorded_as_cram_and_leaves_cards_alone(tmp_path: Path) -> None
     asyncio.run(flow())
 
 
-def test_mock_interview_is_timed_and_ends_with_a_drill(tmp_path: Path) -> None:
+def test_mock_interview_is_announced_timed_and_ends_with_its_drill(tmp_path: Path) -> None:
     async def flow() -> None:
         app = make_app(tmp_path, shipped=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await _press(pilot, "m")
+            announce = app.screen
+            assert isinstance(announce, Confirm)  # what it holds, before the clock starts
+            assert "8 questions, then a coding drill" in announce.question
+            assert "45 minutes on one clock" in announce.question
+            await _press(pilot, "y")
             screen = app.screen
             assert isinstance(screen, QuizScreen)
             assert screen.session.mode == "mock" and screen.session.time_limit_seconds == 45 * 60
             assert len(screen.questions) == 8 and len(screen.session.drills) == 1
             header = str(screen.query_one("#quiz-header").render())
             assert "⏱ 4" in header  # 45:00 counting down
+            assert not screen.check_action("hint", ()) and not screen.check_action("undo", ())
             for _ in range(8):
                 if isinstance(app.focused, Input | TextArea):
                     await _press(pilot, "escape")  # leave the text input first, as a user does
                 await _press(pilot, "s")
             from quizapp.tui.screens.drill import DrillScreen
 
-            assert isinstance(app.screen, DrillScreen)
-            assert app.screen.drill_id == screen.session.drills[0]
+            drill = app.screen
+            assert isinstance(drill, DrillScreen)
+            assert drill.drill_id == screen.session.drills[0]
+            assert drill.sub_title.startswith("⏱ 4")  # the same clock goes on
+            assert not drill.check_action("hint", ()) and not drill.check_action("solution", ())
+            await _press(pilot, "escape")
+            summary = app.screen
+            assert isinstance(summary, SummaryScreen)
+            text = summary._text()
+            assert "8 skipped, counted as not answered" in text and "score 0%" in text
+            assert "checks never run" in text  # the drill is part of the result
 
     asyncio.run(flow())
 
@@ -205,5 +222,54 @@ def test_stats_lists_leeches_and_cram_and_enter_studies_a_leech(tmp_path: Path) 
             await _press(pilot, "enter")
             quiz = app.screen
             assert isinstance(quiz, QuizScreen) and quiz.questions[0].id == "fx.single"
+
+    asyncio.run(flow())
+
+
+def test_t_studies_todays_plan_and_home_counts_it_down(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            assert home.plan_line.startswith("Today: 0 reviews, 7 new")
+            await _press(pilot, "t")
+            quiz = app.screen
+            assert isinstance(quiz, QuizScreen) and quiz.session.title == "Today's plan"
+            planned = [q.id for q in quiz.questions]
+            assert len(planned) == 7
+            await choose(pilot, 0)  # right
+            await _press(pilot, "escape")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            # It counts down (FSRS may bring the new card back later today as a review).
+            assert "6 new" in home.plan_line and "left (1 done)" in home.plan_line
+            await _press(pilot, "t")  # the rest of today's part, not the same questions again
+            assert [q.id for q in app.screen.questions] == planned[1:]
+
+    asyncio.run(flow())
+
+
+def test_a_deck_resumes_where_the_user_is_and_says_when_it_is_done(tmp_path: Path) -> None:
+    async def flow() -> None:
+        app = _app(tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _press(pilot, "enter")
+            await choose(pilot, 0)  # fx.single, right: not due again for days
+            await _press(pilot, "escape", "enter")
+            quiz = app.screen
+            assert isinstance(quiz, QuizScreen)
+            assert [q.id for q in quiz.questions][:1] == ["fx.multi"]  # not question 1 again
+            await _press(pilot, "escape")
+            store = app.study.store
+            assert store is not None
+            for question in app.study.deck_questions("types")[1:]:
+                answer = "good" if question.type == "open" else True
+                store.record_answer(question, deck="types", answer=answer, correct=True, seconds=5)
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, HomeScreen)  # nothing to ask: it says so
+            assert any("nothing due and nothing new" in str(n.message) for n in app._notifications)
 
     asyncio.run(flow())

@@ -182,7 +182,8 @@ def test_command_palette_lists_the_screen_actions(app: QuizApp) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             titles = {c.title for c in app.get_system_commands(app.screen)}
-            assert {"Review the due cards", "Weakest", "Timed mock interview", "Drills"} <= titles
+            assert {"Review the due cards", "Your weakest topics", "Timed mock interview"} <= titles
+            assert {"Today's part of the plan", "Drills"} <= titles
             assert {"Stats", "Interview date and daily caps"} <= titles
             await _press(pilot, "ctrl+p", *"Stats", "enter")
             await app.workers.wait_for_complete()

@@ -37,8 +37,12 @@ if TYPE_CHECKING:
 WATCH_SECONDS = 1.0
 
 
-class DrillScreen(Screen[None]):
-    """Write, run, read the verdict, repeat."""
+class DrillScreen(Screen[bool | None]):
+    """Write, run, read the verdict, repeat; dismissed with the last verdict (None: no run).
+
+    In a mock interview the drill shares the mock's clock (`deadline`, on `now()`'s scale) and
+    ends when it runs out.
+    """
 
     # Short labels: every key has to fit an 80-column footer.
     BINDINGS = [
@@ -54,12 +58,21 @@ class DrillScreen(Screen[None]):
             tooltip="Move between the editor and the results (arrows scroll them)",
         ),
         Binding("f3", "solution", "Solution", show=True),
-        Binding("escape", "leave", "Back", show=True, tooltip="Cancel a run, or go back"),
+        # Priority: the editor would otherwise swallow Escape and "esc Back" would do nothing.
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            show=True,
+            priority=True,
+            tooltip="Cancel a run, or go back (your file is saved)",
+        ),
     ]
 
-    def __init__(self, drill_id: str) -> None:
+    def __init__(self, drill_id: str, *, deadline: float | None = None) -> None:
         super().__init__()
         self.drill_id = drill_id
+        self.deadline = deadline
         self.digest: str | None = None
         self.path: Path | None = None
         self.disk_mtime = 0.0
@@ -108,6 +121,9 @@ class DrillScreen(Screen[None]):
             Text(f"Your file: {solution.path}  ·  Ctrl+R runs the checks", style="dim")
         )
         self.set_interval(WATCH_SECONDS, self._watch_disk)
+        if self.deadline is not None:
+            self._tick()
+            self.set_interval(1.0, self._tick)
         self.query_one("#editor", TextArea).focus()
 
     def _load_text(self, text: str, digest: str, path: Path) -> None:
@@ -344,6 +360,22 @@ class DrillScreen(Screen[None]):
         else:
             pane.focus()
 
+    def _tick(self) -> None:
+        assert self.deadline is not None
+        remaining = max(0, round(self.deadline - now()))
+        self.sub_title = f"⏱ {remaining // 60}:{remaining % 60:02d}"
+        if remaining == 0 and not self.running:
+            self.notify("Time is up: here is how you did.", severity="warning")
+            self._save()
+            self.dismiss(self._verdict())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A mock interview is the real thing: no hints and no peeking at the solution.
+        return not (self.deadline is not None and action in ("hint", "solution"))
+
+    def _verdict(self) -> bool | None:
+        return None if self.last_report is None else self.last_report.passed
+
     def action_leave(self) -> None:
         if self.running:
             self.cancel.set()
@@ -352,7 +384,7 @@ class DrillScreen(Screen[None]):
         editor = self.query_one("#editor", TextArea)
         if _digest(editor.text) != self.digest and not self._save():
             return
-        self.app.pop_screen()
+        self.dismiss(self._verdict())
 
 
 def _mtime(path: Path) -> float:

@@ -29,12 +29,13 @@ DECK, DRILL = "deck:", "drill:"
 
 WELCOME = {
     "en": (
-        "Welcome! Three keys matter: [b]Enter[/] studies the highlighted deck, [b]r[/] reviews "
-        "what is due, [b]w[/] drills your weakest topics. [b]F1[/] lists every key."
+        "Welcome! [b]t[/] studies today's plan (set your interview date with [b]o[/]), "
+        "[b]Enter[/] continues the highlighted deck, [b]r[/] reviews what is due. "
+        "[b]F1[/] lists every key."
     ),
     "zh": (
-        "欢迎！记住三个键：[b]Enter[/] 学习选中的题组，[b]r[/] 复习到期的题，"
-        "[b]w[/] 练习最薄弱的知识点。[b]F1[/] 查看所有按键。"
+        "欢迎！[b]t[/] 学习今日计划（用 [b]o[/] 设置面试日期），[b]Enter[/] 继续学习选中的题组，"
+        "[b]r[/] 复习到期的题。[b]F1[/] 查看所有按键。"
     ),
 }
 EMPTY = {
@@ -47,6 +48,18 @@ EMPTY = {
         "en": "Cram works on a deck: highlight one first.",
         "zh": "突击复习针对题组：请先选中一个题组。",
     },
+    "today": {
+        "en": "Today's part of the plan is done. r reviews anything due later; c crams a deck.",
+        "zh": "今日计划已完成。稍后到期的题按 r 复习；按 c 可突击某个题组。",
+    },
+    "today_later": {
+        "en": "Nothing is due this minute: today's remaining reviews come back later today.",
+        "zh": "此刻没有到期的题：今天剩下的复习稍后会到期。",
+    },
+    "deck": {
+        "en": "{deck}: nothing due and nothing new for now. c crams it anyway.",
+        "zh": "{deck}：目前没有到期或未学的题。按 c 可突击复习。",
+    },
 }
 
 
@@ -54,10 +67,12 @@ class HomeScreen(Screen[None]):
     """The deck list and the session keys."""
 
     BINDINGS = [
-        Binding("enter", "start", "Study deck", show=True),
+        Binding("t", "session('today')", "Today", show=True, tooltip="Today's part of the plan"),
+        # The deck list's own Enter (Open) is what the footer shows; this one is its fallback.
+        Binding("enter", "start", "Open", show=False),
         # Footer labels are short so that every key fits 80 columns.
         Binding("r", "session('review')", "Due", show=True, tooltip="Review the due cards"),
-        Binding("w", "session('weakest')", "Weakest", show=True),
+        Binding("w", "session('weakest')", "Weak", show=True, tooltip="Your weakest topics"),
         Binding("m", "session('mock')", "Mock", show=True, tooltip="Timed mock interview"),
         Binding("c", "cram", "Cram", show=True, tooltip="Cram the highlighted deck"),
         Binding("d", "drills", "Drills", show=True),
@@ -208,7 +223,12 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(DrillScreen(option_id.removeprefix(DRILL)))
         elif option_id.startswith(DECK):
             deck = option_id.removeprefix(DECK)
-            self._open(self.quiz_app.study.session("deck", deck=deck))
+            session = self.quiz_app.study.session("deck", deck=deck)
+            if not session.questions:
+                message = EMPTY["deck"][self.quiz_app.language]
+                self.notify(message.format(deck=session.title))
+                return
+            self._open(session)
 
     @guarded
     def action_cram(self) -> None:
@@ -221,10 +241,47 @@ class HomeScreen(Screen[None]):
     @guarded
     def action_session(self, kind: str) -> None:
         session = self.quiz_app.study.session(kind)
+        if not session.questions and session.drills:  # only drills left today
+            from quizapp.tui.screens.drill import DrillScreen
+
+            self.app.push_screen(DrillScreen(session.drills[0]))
+            return
         if not session.questions:
+            if kind == "today" and "done:" not in self.plan_line:
+                kind = "today_later"  # reviews left today, none due yet
             self.notify(EMPTY.get(kind, EMPTY["review"])[self.quiz_app.language])
             return
+        if kind == "mock":
+            self._announce_mock(session)
+            return
         self._open(session)
+
+    def _announce_mock(self, session: StudySession) -> None:
+        """Say what the mock holds before its clock starts: it is an interview, not a quiz."""
+        lang = self.quiz_app.language
+        minutes = (session.time_limit_seconds or 0) // 60
+        drills = self.quiz_app.study.drills
+        drill = next((drills[d] for d in session.drills if d in drills), None)
+        n = len(session.questions)
+        if lang == "zh":
+            then = f"，然后一道编程题（{text_in(drill.title, lang)}）" if drill else ""
+            text = (
+                f"模拟面试：{n} 道题{then}，共用一个 {minutes} 分钟的计时。"
+                "期间没有提示，也不能撤销；跳过的题计为未答。现在开始吗？"
+            )
+        else:
+            then = f", then a coding drill ({text_in(drill.title, lang)})" if drill else ""
+            text = (
+                f"Mock interview: {n} questions{then}, {minutes} minutes on one clock. No hints "
+                "and no undo; a skipped question counts as not answered. Start now?"
+            )
+        from quizapp.tui.widgets.confirm import Confirm
+
+        def start(go: bool | None) -> None:
+            if go:
+                self._open(session)
+
+        self.app.push_screen(Confirm(text), start)
 
     def _open(self, session: StudySession) -> None:
         if not session.questions:

@@ -96,7 +96,7 @@ class QuizScreen(Screen[None]):
         self.session = session
         self.questions = session.questions
         self.index = 0
-        self.result = SessionResult()
+        self.result = SessionResult(strict=session.mode == "mock")
         self.answered = False
         self.hints_shown = 0
         self.started = now()
@@ -303,17 +303,31 @@ class QuizScreen(Screen[None]):
         await self._show()
 
     async def _finish(self) -> None:
-        """The summary; in a mock interview the drill comes next, on top of it."""
+        """The summary, after the session's drill when it has one (a mock interview's)."""
         if self.finished:
             return
         self.finished = True
+        if not self.session.drills:
+            await self._summary()
+            return
+        from quizapp.tui.screens.drill import DrillScreen
+
+        drill_id = self.session.drills[0]
+        limit = self.session.time_limit_seconds
+        deadline = self.session_started + limit if limit else None
+
+        async def drilled(passed: bool | None) -> None:
+            self.result.drill = (drill_id, passed)
+            await self._summary()
+
+        self.app.push_screen(DrillScreen(drill_id, deadline=deadline), drilled)
+
+    async def _summary(self) -> None:
         from quizapp.tui.screens.summary import SummaryScreen
 
+        if self.session.mode == "mock":
+            self.result.wall_seconds = now() - self.session_started
         await self.app.switch_screen(SummaryScreen(self.session.title, self.result))
-        if self.session.drills:
-            from quizapp.tui.screens.drill import DrillScreen
-
-            self.app.push_screen(DrillScreen(self.session.drills[0]))
 
     @guarded
     async def action_undo(self) -> None:
@@ -373,6 +387,8 @@ class QuizScreen(Screen[None]):
         typing = isinstance(self.focused, Input | TextArea)
         if action in ("hint", "skip", "next", "undo", "override") and typing:
             return False
+        if action in ("hint", "undo") and self.session.mode == "mock":
+            return False  # an interview gives no hints and takes nothing back
         if action == "hint":  # shown only while the question has a hint left
             return not self.answered and self.hints_shown < len(self.question.hints)
         if action == "override":

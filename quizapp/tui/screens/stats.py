@@ -30,12 +30,14 @@ WORDS = {
         "accuracy": "accuracy",
         "attempts": "attempts",
         "mastery": "mastery",
-        "due": "due",
+        "due": "due now",
         "streak": "day streak",
         "today": "due today",
         "week": "due this week",
         "drills": "drills passed",
         "first": "first-pass rate",
+        "runs": "runs",
+        "overridden": "right on your word",
         "over_time": "Accuracy per study day",
         "weakest": "Weakest topics (Enter drills the highlighted one)",
         "none": "No answers yet: study a deck and come back.",
@@ -50,12 +52,14 @@ WORDS = {
         "accuracy": "正确率",
         "attempts": "作答数",
         "mastery": "掌握度",
-        "due": "待复习",
+        "due": "当前待复习",
         "streak": "天连续学习",
         "today": "今日到期",
         "week": "本周到期",
         "drills": "已通过的编程练习",
         "first": "一次通过率",
+        "runs": "次运行",
+        "overridden": "自评为对",
         "over_time": "每个学习日的正确率",
         "weakest": "最薄弱的知识点（回车开始练习选中的一项）",
         "none": "还没有作答记录：先学习一个题组吧。",
@@ -138,8 +142,10 @@ class StatsScreen(Screen[None]):
                 f"{w['mastery']} {bar(t.mastery)} {pct(t.mastery)} · ",
                 f"{report.streak.current} {w['streak']} · {report.due.today} {w['today']} · ",
                 f"{report.due.this_week} {w['week']} · ",
-                f"{report.drills.passed} {w['drills']} ({w['first']} {first_pass})",
+                f"{report.drills.passed} {w['drills']} ({report.drills.runs} {w['runs']}, "
+                f"{w['first']} {first_pass})",
                 f" · {report.by_mode.get('cram', 0)} {w['cram']}",
+                f" · {t.overridden} {w['overridden']}" if t.overridden else "",
             )
         )
         table = Table(expand=True, box=None, pad_edge=False)
@@ -153,7 +159,7 @@ class StatsScreen(Screen[None]):
                 f"{bar(deck.accuracy, 8)} {pct(deck.accuracy)}",
                 str(deck.attempts),
                 f"{bar(deck.mastery, 8)} {pct(deck.mastery)}",
-                str(deck.due_today),
+                str(deck.due_now),
             )
         decks = self.query_one("#decks-table", Static)
         decks.update(table)
@@ -185,31 +191,42 @@ class StatsScreen(Screen[None]):
         self._show_leeches(report)
 
     def _show_leeches(self, report: Report) -> None:
-        """Items answered wrong again and again, with what teaches the same concept."""
+        """Items answered wrong again and again, by their prompt, with what teaches them."""
         if not report.leeches:
             return
         w = self.words
+        study = cast("QuizApp", self.app).study
+        lang = cast("QuizApp", self.app).language
         leeches = self.query_one("#leeches", OptionList)
         leeches.clear_options()
         for leech in report.leeches:
-            teach = leech.drills[:1] or leech.questions[:2]
-            label = Text(f"{leech.item_id}  ✘ {leech.wrong}/{leech.attempts}  ", style="bold")
-            label.append(f"#{' #'.join(leech.tags)}  ", style="dim")
-            label.append(f"{w['study']}: {', '.join(teach)}" if teach else "", style="cyan")
+            label = Text(f"✘ {leech.wrong}/{leech.attempts}  ", style="bold red")
+            label.append(self._item_text(leech.item_id))
+            teach = [self._item_text(q) for q in leech.questions[:2]]
+            drills = [study.drills[d] for d in leech.drills[:1] if d in study.drills]
+            teach += [text_in(d.title, lang) for d in drills]
+            if teach:
+                label.append(f"\n   {w['study']}: " + " · ".join(teach), style="cyan")
             leeches.add_option(Option(label, leech.item_id))
         self.query_one("#leeches-title", Static).update(w["leeches"])
         self.query_one("#leeches-title").display = True
         leeches.display = True
         leeches.highlighted = 0
 
+    def _item_text(self, item_id: str, width: int = 60) -> str:
+        from quizapp.bank.labels import item_label
+
+        study = cast("QuizApp", self.app).study
+        return item_label(study.bank, study.drills, item_id, study.language, width)
+
     @on(OptionList.OptionSelected, "#leeches")
     @guarded
     def _study_leech(self, event: OptionList.OptionSelected) -> None:
-        """A leech's drill if it has one, else its question with the ones on the same tags."""
+        """The leech with the questions that teach its concept, then its drill if it has one."""
         from quizapp.tui.screens.quiz import QuizScreen
 
         study = cast("QuizApp", self.app).study
-        report_leech = next(
+        leech = next(
             (
                 x
                 for x in (self._report.leeches if self._report else [])
@@ -217,19 +234,18 @@ class StatsScreen(Screen[None]):
             ),
             None,
         )
-        if report_leech is None:
+        if leech is None:
             return
-        if report_leech.drills:
+        ids = [leech.item_id, *leech.questions]
+        questions = [q for qid in ids if (q := study.bank.question(qid)) is not None]
+        drills = [d for d in leech.drills[:1] if d in study.drills]
+        if not questions and drills:
             from quizapp.tui.screens.drill import DrillScreen
 
-            self.app.push_screen(DrillScreen(report_leech.drills[0]))
-            return
-        ids = [report_leech.item_id, *report_leech.questions]
-        questions = [q for qid in ids if (q := study.bank.question(qid)) is not None]
-        if questions:
-            self.app.push_screen(
-                QuizScreen(StudySession(f"leech {report_leech.item_id}", questions))
-            )
+            self.app.push_screen(DrillScreen(drills[0]))
+        elif questions:
+            title = self._item_text(leech.item_id, width=40)
+            self.app.push_screen(QuizScreen(StudySession(title, questions, drills=drills)))
 
     @on(OptionList.OptionSelected, "#weakest")
     @guarded

@@ -33,6 +33,18 @@ class SummaryScreen(Screen[None]):
             yield Markdown(self._text())
         yield Footer()
 
+    def _drill_line(self, lang: str) -> str:
+        if self.result.drill is None:
+            return ""
+        drill_id, passed = self.result.drill
+        drill = cast("QuizApp", self.app).study.drills.get(drill_id)
+        title = text_in(drill.title, "zh" if lang == "zh" else "en") if drill else drill_id
+        if lang == "zh":
+            verdict = {True: "✔ 通过", False: "✘ 未通过", None: "未运行检查"}[passed]
+            return f"编程题 {title}：{verdict}。\n\n"
+        verdict = {True: "✔ passed", False: "✘ not passed", None: "checks never run"}[passed]
+        return f"Drill {title}: {verdict}.\n\n"
+
     def _text(self) -> str:
         lang = cast("QuizApp", self.app).language
         r = self.result
@@ -44,7 +56,7 @@ class SummaryScreen(Screen[None]):
         )
         if lang == "zh":
             head = f"## {self.deck_title}：完成\n\n"
-            skips = f"（跳过 {skipped} 题）" if skipped else ""
+            skips = f"（跳过 {skipped} 题{'，计为未答' if r.strict else ''}）" if skipped else ""
             body = (
                 f"作答 {answered} 题，答对 **{right}**{skips}，得分 {r.score:.0%}，"
                 f"用时 {minutes} 分 {seconds} 秒。\n\n"
@@ -52,10 +64,11 @@ class SummaryScreen(Screen[None]):
             tail = f"### 需要复习\n\n{review}" if review else "全部答对！"
         else:
             head = f"## {self.deck_title}: done\n\n"
-            skips = f" ({skipped} skipped)" if skipped else ""
+            counted = ", counted as not answered" if r.strict else ""
+            skips = f" ({skipped} skipped{counted})" if skipped else ""
             body = (
                 f"**{right} of {answered}** answered right{skips}, score {r.score:.0%}, "
                 f"in {minutes}m {seconds}s.\n\n"
             )
             tail = f"### Review next\n\n{review}" if review else "Everything right!"
-        return head + body + tail
+        return head + body + self._drill_line(lang) + tail
