@@ -24,16 +24,17 @@ KEYS = """\
 | everywhere | Ctrl+P | command palette: every action by name |
 | home | t | today's part of the plan: due reviews, then today's new questions and drills |
 | home | ↑ ↓, Enter | continue a deck (due cards, then unseen ones), or open a drill |
-| home | r / w / m / c | review due cards / weakest topics / mock interview (announced first) / cram a deck |
+| home | r / w / m / c | review due cards / weakest topics / mock interview / cram a deck |
 | home | d / s / o / l | drills / stats / interview date and daily caps / English-中文 |
-| quiz | 1-9 | pick the option shown under that number (options are shuffled each time); in multiple choice toggle it (Space too), Enter submits |
+| quiz | 1-9 | pick the option shown at that number (shuffled each time); multiple: toggle |
+| quiz | Space, Enter | multiple choice: toggle the highlighted option, submit |
 | quiz | typing, Enter | numeric, short answer and code-output answers |
-| quiz | o | after a typed answer marked wrong: "I was right" (recorded as right, counted apart) |
-| quiz | typing, Ctrl+R, then 1-4 | open questions: write (several lines), compare with the model answer, rate yourself |
+| quiz | o | "I was right": a typed answer marked wrong counts as right (stats show it) |
+| quiz | Ctrl+R, then 1-4 | open questions: compare your answer with the model one, rate it |
 | quiz | h / s / n | hint (only while one is left) / skip / next question |
-| quiz | u | take back the last answer (the same order of options, and the review schedule as it was) |
+| quiz | u | take back the last answer (same option order, schedule restored) |
 | quiz | Esc | leave the text input (then h, s work), or go back home |
-| mock | | one clock for the questions and the drill; no hints, no undo; a skip counts as not answered |
+| mock | | one clock for questions and drill; no hints, no undo; skips count as wrong |
 | drill | Ctrl+R / Ctrl+S / Ctrl+T | run the checks / save / next hint |
 | drill | Ctrl+O / F3 / Esc | edit in $EDITOR / reference solution (asks first) / cancel or back |
 | drill | F2 | move between the editor and the results; arrows and PgUp/PgDn scroll them |

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
+from quizapp.bank.labels import item_label
 from quizapp.bank.model import text_in
 from quizapp.study_records import SessionResult
 
@@ -50,15 +51,19 @@ class SummaryScreen(Screen[None]):
         r = self.result
         right = sum(1 for rec in r.answered if rec.verdict and rec.verdict.correct)
         answered, skipped = len(r.answered), len(r.records) - len(r.answered)
+        if r.strict:  # a mock: out of every question asked, skipped ones included
+            answered = len(r.records)
         minutes, seconds = divmod(round(r.seconds), 60)
+        study = cast("QuizApp", self.app).study
         review = "\n".join(
-            f"- `{q.id}`: {text_in(q.prompt, lang).splitlines()[0][:70]}" for q in r.to_review
+            f"- {item_label(study.bank, {}, q.id, study.language)}" for q in r.to_review
         )
         if lang == "zh":
             head = f"## {self.deck_title}：完成\n\n"
             skips = f"（跳过 {skipped} 题{'，计为未答' if r.strict else ''}）" if skipped else ""
             body = (
-                f"作答 {answered} 题，答对 **{right}**{skips}，得分 {r.score:.0%}，"
+                f"{'共' if r.strict else '作答'} {answered} 题，答对 **{right}**{skips}，"
+                f"得分 {r.score:.0%}，"
                 f"用时 {minutes} 分 {seconds} 秒。\n\n"
             )
             tail = f"### 需要复习\n\n{review}" if review else "全部答对！"
@@ -67,7 +72,8 @@ class SummaryScreen(Screen[None]):
             counted = ", counted as not answered" if r.strict else ""
             skips = f" ({skipped} skipped{counted})" if skipped else ""
             body = (
-                f"**{right} of {answered}** answered right{skips}, score {r.score:.0%}, "
+                f"**{right} of {answered}** {'right' if r.strict else 'answered right'}{skips}, "
+                f"score {r.score:.0%}, "
                 f"in {minutes}m {seconds}s.\n\n"
             )
             tail = f"### Review next\n\n{review}" if review else "Everything right!"
