@@ -232,7 +232,7 @@ def test_cache_returns_the_same_deck_and_ignores_corrupt_entries(tmp_path: Path)
     deck = _write(tmp_path, "d.yaml", HEADER + GOOD_QUESTION.format(id="q"))
     cache = DeckCache(tmp_path / "cache")
     first = load_deck_file(deck, user=True, cache=cache)
-    entries = list((tmp_path / "cache").iterdir())
+    entries = list((tmp_path / "cache").glob("*.pickle"))
     assert len(entries) == 1
     cached = load_deck_file(deck, user=True, cache=cache)
     assert cached == first

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import re
 from typing import TYPE_CHECKING, Any
 
 from quizapp.bank.model import (
@@ -25,6 +24,7 @@ from quizapp.bank.model import (
     ShortAnswer,
     SingleChoice,
 )
+from quizapp.bank.patterns import PatternError, compile_pattern
 from quizapp.bank.problems import Problem
 from quizapp.bank.yamlsource import NodePath, YamlDocument
 
@@ -182,12 +182,14 @@ def semantic_problems(q: Question) -> list[tuple[NodePath, str]]:
             found.append(((), "a short_answer question needs `accept` answers or `patterns`"))
         for i, pattern in enumerate(q.patterns):
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_pattern(pattern)
+            except PatternError as exc:
                 found.append(
                     (
                         ("patterns", i),
-                        f"the pattern does not compile: {exc}; fix the regular expression",
+                        f"the pattern does not compile ({exc}); patterns are RE2 regular "
+                        "expressions, which match in linear time and have no backreferences "
+                        "or lookaround",
                     )
                 )
     return found

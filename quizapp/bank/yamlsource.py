@@ -20,6 +20,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_ALIAS_EXPANSION = 10_000
+# Longer plain (untagged) scalars are numbers or dates only in an attack: refuse them unread.
+MAX_SCALAR_CHARS = 1_000
 MAX_DEPTH = 64
 TOO_DEEP = (
     f"nesting deeper than {MAX_DEPTH} levels, which no deck needs; look for brackets that are "
@@ -230,11 +232,15 @@ class _Builder:
         if tag == "tag:yaml.org,2002:merge":
             self._fail(line, "merge keys ('<<') are not supported in decks; write the fields out")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if len(event.value) > MAX_SCALAR_CHARS and tag != "tag:yaml.org,2002:str":
+            self._fail(line, f"a {len(event.value):,}-character number or value; no deck needs one")
         try:
             value = self._loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
             self._fail(line, f"cannot read this value ({problem}); quote it to make it text")
+        except (ValueError, OverflowError):  # e.g. an integer too long for Python to convert
+            self._fail(line, "cannot read this value as a number; quote it to make it text")
         top = self._stack[-1] if self._stack else None
         if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key_pending:
             self._key(top, value, event.value, line)

@@ -51,9 +51,20 @@ def html_field(text: str) -> str:
     """Plain text as one Anki HTML field: escaped, newlines as <br>, no tabs."""
     escaped = html.escape(text.strip("\n"), quote=True).replace("\t", "    ")
     escaped = escaped.replace("\r\n", "\n").replace("\r", "\n")
-    if escaped.startswith("#"):
-        escaped = "&#35;" + escaped[1:]
+    if escaped[:1] in _ENTITY:  # a comment line for Anki, a formula for a spreadsheet
+        escaped = _ENTITY[escaped[0]] + escaped[1:]
     return escaped.replace("\n", "<br>")
+
+
+# Characters that start a comment line (Anki) or a formula (a spreadsheet opening the file):
+# written as HTML entities, which Anki shows as the character and a spreadsheet as text.
+_ENTITY = {"#": "&#35;", "=": "&#61;", "+": "&#43;", "-": "&#45;", "@": "&#64;"}
+
+
+def plain_cell(text: str) -> str:
+    """A non-HTML column (tags, GUID): one line, no tab, never read as a formula."""
+    cell = "".join(" " if ch in "\t\r\n" else ch for ch in text)
+    return "_" + cell if cell[:1] in _ENTITY else cell
 
 
 def _pre(text: str) -> str:
@@ -139,5 +150,7 @@ def anki_tsv(notes: Iterable[AnkiNote], *, deck: str) -> str:
         "#guid column:4",
     ]
     for note in notes:
-        lines.append("\t".join([note.front, note.back, " ".join(note.tags), note.guid]))
+        tags = plain_cell(" ".join(note.tags))
+        guid = plain_cell(note.guid).replace(" ", "%20")  # stable: the same id, the same GUID
+        lines.append("\t".join([note.front, note.back, tags, guid]))
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ from quizapp.bank.model import (
     TrueFalse,
     text_in,
 )
+from quizapp.bank.patterns import pattern_search
 from quizapp.quiz.normalize import fold, normalize_answer, normalize_output
 
 SelfRating = Literal["again", "hard", "good", "easy"]
@@ -165,7 +166,7 @@ def short_answer_matches(q: ShortAnswer, typed: str) -> bool:
     if norm and any(norm == normalize_answer(a) for a in q.accept):
         return True
     folded = fold(typed)
-    return any(re.search(p, folded) for p in q.patterns)
+    return any(pattern_search(p, folded) for p in q.patterns)
 
 
 def expected_answer(q: Question, lang: Lang) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -35,6 +36,19 @@ class QuizApp(App[None]):
         self.set_reactive(QuizApp.language, study.language)
         # `guarded` handlers re-raise under a test harness (headless) unless told otherwise.
         self.reraise_errors: bool | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; plain text by default, since messages carry deck text, paths and answers
+        (a `[/x]` in any of them would be read as Rich markup and raise)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands, then every action of the current screen under its key."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -281,7 +282,7 @@ class QuizScreen(Screen[None]):
             f"{label} {i + 1}: {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
         )
         widget = self.query_one("#hints", Static)
-        widget.update(shown)
+        widget.update(Text(shown))  # deck text: never read as markup
         widget.display = True
 
     @guarded

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -85,15 +86,15 @@ class SettingsScreen(ModalScreen[bool]):
             )
             caps = {k: int(v) for k, v in values.items() if k != "interview_date"}
         except ValueError as exc:
-            error.update(
-                f"⚠ {exc}" if "date" in str(exc) else "⚠ caps and threshold are whole numbers"
+            error.update(  # Text: the message quotes what was typed, which may hold `[`
+                Text(f"⚠ {exc}" if "date" in str(exc) else "⚠ caps and threshold are whole numbers")
             )
             return
         problem = study.save_study_settings(
             replace(study.study_settings(), interview_date=date, **caps)
         )
         if problem:
-            error.update(f"⚠ {problem}")
+            error.update(Text(f"⚠ {problem}"))
             return
         self.dismiss(True)
 

@@ -154,8 +154,8 @@ class StatsScreen(Screen[None]):
         study = cast("QuizApp", self.app).study
         for deck in report.decks:
             loaded = study.bank.deck(deck.name)
-            table.add_row(
-                text_in(loaded.title, study.language) if loaded else deck.name,
+            table.add_row(  # Text, not str: a deck title is never read as markup
+                Text(text_in(loaded.title, study.language) if loaded else deck.name),
                 f"{bar(deck.accuracy, 8)} {pct(deck.accuracy)}",
                 str(deck.attempts),
                 f"{bar(deck.mastery, 8)} {pct(deck.mastery)}",

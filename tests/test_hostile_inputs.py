@@ -1,0 +1,132 @@
+"""Attacks through files the app reads: each must fail and leave the host as it was."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank.cache import CACHE_VERSION, DeckCache, DeckEntry
+from quizapp.bank.loader import load_deck_file
+
+DECK = """\
+format_version: 1
+title: T
+questions:
+  - {id: q, type: true_false, prompt: p, explanation: e, answer: true}
+"""
+
+
+class _Payload:
+    """Unpickling this runs code: it creates a file (the proof that the attack worked)."""
+
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.proof), "w"))  # the attack: unpickling opens a file
+
+
+def test_a_forged_cache_entry_is_never_unpickled(tmp_path: Path) -> None:
+    from quizapp import __version__
+
+    deck = tmp_path / "d.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    first = load_deck_file(deck, user=True, cache=cache)
+    [entry] = (tmp_path / "cache").glob("*.pickle")
+    proof = tmp_path / "pwned"
+    forged = io.BytesIO()
+    pickle.dump(("quizapp-deck-cache", CACHE_VERSION, __version__), forged, protocol=5)
+    pickle.dump(_Payload(proof), forged, protocol=5)
+    # A submission that can write the cache cannot compute the tag without the user's key:
+    # with or without a tag-sized prefix, the entry is refused before any unpickling.
+    for body in (forged.getvalue(), b"\0" * 32 + forged.getvalue()):
+        entry.write_bytes(body)
+        again = load_deck_file(deck, user=True, cache=DeckCache(tmp_path / "cache"))
+        assert not proof.exists()
+        assert again == first  # rebuilt from the deck itself
+    assert oct((tmp_path / "cache" / "key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_entries_from_another_key_are_rebuilt_not_trusted(tmp_path: Path) -> None:
+    deck = tmp_path / "d.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    load_deck_file(deck, user=True, cache=DeckCache(tmp_path / "cache"))
+    (tmp_path / "cache" / "key").write_bytes(b"k" * 32)
+    assert (
+        DeckCache(tmp_path / "cache").get(
+            next(p.stem for p in (tmp_path / "cache").glob("*.pickle")), DeckEntry
+        )
+        is None
+    )
+
+
+def _deck(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("format_version: 1\ntitle: T\nquestions:\n" + body, encoding="utf-8")
+    return folder
+
+
+def test_a_catastrophic_pattern_cannot_freeze_answer_checking(tmp_path: Path) -> None:
+    from quizapp.bank.loader import load_bank
+    from quizapp.quiz.checking import check_answer
+
+    folder = _deck(
+        tmp_path,
+        "redos.yaml",
+        "  - {id: r, type: short_answer, prompt: p, explanation: e, patterns: ['^(a+)+$']}\n",
+    )
+    bank = load_bank([folder], shipped=False)
+    question = bank.question("r")
+    assert question is not None and bank.problems == []
+    start = time.perf_counter()
+    verdict = check_answer(question, "a" * 100_000 + "!")  # exponential for a backtracking engine
+    assert not verdict.correct and time.perf_counter() - start < 2
+
+
+def test_huge_numbers_cost_their_deck_one_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.cli import main
+
+    folder = _deck(
+        tmp_path,
+        "big.yaml",
+        "  - {id: n, type: numeric, prompt: p, explanation: e, answer: "
+        + "9" * 100_000
+        + ", abs_tol: 1}\n",
+    )
+    (folder / "fine.yaml").write_text(
+        "format_version: 1\ntitle: F\nquestions:\n"
+        "  - {id: f, type: true_false, prompt: p, explanation: e, answer: true}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{folder / 'big.yaml'}:4: " in out and "Traceback" not in out + err
+    assert "1 valid question(s)" in err  # the other deck still loads
+
+
+def test_the_anki_export_cannot_be_split_or_turned_into_formulas() -> None:
+    from quizapp.bank.model import TrueFalse
+    from quizapp.quiz.anki import anki_tsv, note_for
+
+    question = TrueFalse(
+        id="x\tinjected\nrow",
+        type="true_false",
+        prompt='=HYPERLINK("http://evil")',
+        explanation="+1",
+        answer=True,
+        tags=("@tag", "ok"),
+    )
+    text = anki_tsv([note_for(question, "en")], deck="D")
+    [row] = [line for line in text.splitlines() if not line.startswith("#")]
+    cells = row.split("\t")
+    assert len(cells) == 4  # the id's tab and newline did not make new cells or rows
+    assert not any(cell[:1] in "=+-@" for cell in cells)
