@@ -248,7 +248,11 @@ def _forbidden_message(suite: DrillSuite, drill: Drill, ops: set[str], mro: Any)
 def diagnose(
     prepared: PreparedSuite, failing: list[Check], got: dict[str, Recorded]
 ) -> list[Diagnosis]:
-    """Name the catalogued mistakes that reproduce the user's numbers where they differ."""
+    """Name every catalogued mistake that reproduces the user's numbers where they differ.
+
+    Greedy: the mistake explaining the most remaining failed checks first, then the next one on
+    what is left, until no mistake explains any of it.
+    """
     remaining = [c for c in failing if c.name in got]
     found: list[Diagnosis] = []
     used: set[str] = set()
@@ -260,8 +264,10 @@ def diagnose(
             explained = _explained(prepared, mistake, remaining, got, best)
             if explained and (best is None or len(explained) > len(best[1])):
                 best = (mistake, explained)
-        # A mistake must account for at least half of what is still unexplained.
-        if best is None or 2 * len(best[1]) < len(remaining):
+        # Real code has several mistakes at once: every mistake that reproduces the user's
+        # numbers on some failing check is named, largest first. Matching is strict enough
+        # (same numbers, or the very same error) that a partial match is still evidence.
+        if best is None:
             break
         mistake, explained = best
         used.add(mistake.id)
@@ -279,7 +285,7 @@ def _explained(
 ) -> list[Check]:
     explained: list[Check] = []
     misses = 0
-    need = max(len(best[1]) + 1 if best else 1, (len(remaining) + 1) // 2)
+    need = len(best[1]) + 1 if best else 1
     for check in remaining:
         if misses > len(remaining) - need:
             return []  # cannot win any more: stop running this mistake

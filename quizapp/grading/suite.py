@@ -124,7 +124,13 @@ class Check:
     def matches(self, other: Recorded, got: Recorded, inputs: Inputs) -> bool:
         """Whether the submission behaved like `other` (a catalogued mistake) here."""
         if other.error is not None or got.error is not None:
-            return other.error_type is not None and other.error_type == got.error_type
+            # A crash explains a crash only when it is the same error, message included: any
+            # two shape bugs raise RuntimeError, and that alone says nothing about the cause.
+            return (
+                other.error_type is not None
+                and other.error_type == got.error_type
+                and _error_line(other.error) == _error_line(got.error)
+            )
         if self.agree is not None:
             return self.agree(other, got, inputs) is None
         return compare(other, got) is None
@@ -152,6 +158,12 @@ class DrillSuite:
     # the built-in layer in disguise.
     allowed_bases: frozenset[str] = frozenset({"builtins.object", "torch.nn.modules.module.Module"})
     warm_up: Callable[[], None] | None = None
+
+
+def _error_line(error: str | None) -> str:
+    """The last non-empty line of an error report (`Type: message`), without the traceback."""
+    lines = [line.strip() for line in (error or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def seeded(name: str) -> torch.Generator:

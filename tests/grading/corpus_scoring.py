@@ -40,6 +40,7 @@ class Scored:
     case: CorpusCase
     passed: bool
     named: tuple[str, ...]  # the expected deviations the report names
+    wrongly_named: tuple[str, ...] = ()  # diagnoses of mistakes the implementation lacks
 
     @property
     def verdict_right(self) -> bool:
@@ -71,8 +72,13 @@ def corpus_cases() -> list[CorpusCase]:
 
 def score(grader: GradingClient, case: CorpusCase) -> Scored:
     report = grader.grade(case.drill, case.path.read_text(encoding="utf-8"), str(case.path))
-    found = {d.id for d in report.diagnosis}
-    return Scored(case, report.passed, tuple(e for e in case.expected if e in found))
+    found = [d.id for d in report.diagnosis]
+    return Scored(
+        case,
+        report.passed,
+        tuple(e for e in case.expected if e in found),
+        tuple(f for f in found if f not in case.expected),
+    )
 
 
 def named_fraction(scores: list[Scored]) -> float:
@@ -91,7 +97,10 @@ def main() -> None:
     for s in scores:
         missing = sorted(set(s.case.expected) - set(s.named))
         mark = "ok " if s.verdict_right else "BAD"
-        print(f"{mark} {s.case.name:45} named {len(s.named)}/{len(s.case.expected)} {missing}")
+        wrong = f" WRONGLY NAMED {list(s.wrongly_named)}" if s.wrongly_named else ""
+        print(
+            f"{mark} {s.case.name:45} named {len(s.named)}/{len(s.case.expected)} {missing}{wrong}"
+        )
     failing = sum(1 for s in scores if s.case.expected)
     deviations = sum(len(s.case.expected) for s in scores)
     named = sum(len(s.named) for s in scores)
