@@ -81,15 +81,23 @@ def build(impl: Any, seq: Inputs) -> Any:
             "parameters, buffers and state_dict work like torch's"
         )
     module = module.to(getattr(torch, seq["dtype"]))
+    # Real code names and shapes its parameters its own way (gamma/beta, (1, C)). Where the
+    # role is unambiguous the math is still judged; the state_dict checks report the names
+    # and shapes as findings of their own, so nothing is hidden behind them.
+    own = [p for _, p in module.named_parameters()]
     with torch.no_grad():
-        for name, value in seq["params"].items():
+        for position, (name, value) in enumerate(seq["params"].items()):
             param = getattr(module, name, None)
+            if not isinstance(param, torch.Tensor) and len(own) == len(seq["params"]):
+                param = own[position]  # the same role under another name
             if not isinstance(param, torch.Tensor):
                 raise SubmissionError(f"the layer has no `{name}` parameter, torch's has")
             if tuple(param.shape) != tuple(value.shape):
-                raise SubmissionError(
-                    f"`{name}` has shape {tuple(param.shape)}, torch's has {tuple(value.shape)}"
-                )
+                if param.numel() != value.numel():
+                    raise SubmissionError(
+                        f"`{name}` has shape {tuple(param.shape)}, torch's has {tuple(value.shape)}"
+                    )
+                value = value.reshape(param.shape)  # (1, C) for (C,): same values, judged
             param.copy_(value)
     return module
 

@@ -16,6 +16,7 @@ from quizapp.grading.child import format_error, run_submission
 from quizapp.grading.protocol import Frame
 from quizapp.grading.report import CheckResult, Diagnosis, Report
 from quizapp.grading.sandbox import OUTPUT_FAIL_BYTES, ChildRun, Limits, run_child
+from quizapp.grading.structure import structure_findings
 from quizapp.grading.suite import (
     Check,
     DrillSuite,
@@ -209,6 +210,8 @@ def judge(
     if forbidden is not None:
         diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", forbidden, drill.related))
     diagnosis.extend(diagnose(prepared, failing, got))
+    refs = prepared.refs
+    diagnosis.extend(structure_findings(family_of(prepared.suite), failing, refs, got))
     passed = all(r.passed for r in results)
     return Report(drill.id, passed, tuple(results), tuple(diagnosis), output=output)
 
@@ -243,6 +246,12 @@ def _forbidden_message(suite: DrillSuite, drill: Drill, ops: set[str], mro: Any)
                 "drill names and write the computation yourself"
             )
     return None
+
+
+def family_of(suite: DrillSuite) -> str:
+    """The prefix the drill's catalogue ids share (`batchnorm` for BatchNorm1d and 2d)."""
+    ids = [m.id for m in suite.mistakes]
+    return ids[0].split(".", 1)[0] if ids else suite.drill_id
 
 
 def diagnose(

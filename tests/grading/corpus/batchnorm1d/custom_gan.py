@@ -10,7 +10,7 @@ Adapted:
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
 - batchnorm.running-var-biased: running_var tracks the biased batch variance (off by 0.09 after
   one step with N=16; eval output off by 0.1).
-- new:batchnorm1d.params-named-gamma-beta: the affine parameters are gamma/beta, not weight/bias;
+- batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias;
   state_dicts do not load either way.
 - new:batchnorm1d.no-num-batches-tracked: there is no num_batches_tracked buffer.
 - new:batchnorm1d.running-stats-carry-graph: the running statistics are updated outside
@@ -28,7 +28,7 @@ import torch.nn as nn
 
 EXPECTED = [
     "batchnorm.running-var-biased",
-    "new:batchnorm1d.params-named-gamma-beta",
+    "batchnorm.param-names",
     "new:batchnorm1d.no-num-batches-tracked",
     "new:batchnorm1d.running-stats-carry-graph",
     "batchnorm.wrong-dims",

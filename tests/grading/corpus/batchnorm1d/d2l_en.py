@@ -22,9 +22,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - batchnorm.buffers-wrong-shape: the running statistics have shape (1, C).
 - new:batchnorm1d.stats-named-moving: the running statistics are called moving_mean/moving_var;
   the module has no running_mean/running_var attributes.
-- new:batchnorm1d.params-named-gamma-beta: the affine parameters are gamma/beta, not weight/bias;
+- batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias;
   torch's state_dict does not load (missing gamma, beta; unexpected weight, bias, running_*).
-- new:batchnorm1d.params-shape-1xC: gamma/beta (and their gradients) have shape (1, C), not (C,).
+- batchnorm.param-shape: gamma/beta (and their gradients) have shape (1, C), not (C,).
 - interface:batchnorm1d.2d-input-only: (N, C, L) input fails `assert len(X.shape) in (2, 4)`
   (training, and eval with grad enabled).
 - interface:batchnorm1d.eps-fixed: eps is hard-coded to 1e-5; with eps=1e-3 the training output
@@ -48,8 +48,8 @@ EXPECTED = [
     "batchnorm.buffers-not-registered",
     "batchnorm.buffers-wrong-shape",
     "new:batchnorm1d.stats-named-moving",
-    "new:batchnorm1d.params-named-gamma-beta",
-    "new:batchnorm1d.params-shape-1xC",
+    "batchnorm.param-names",
+    "batchnorm.param-shape",
     "interface:batchnorm1d.2d-input-only",
     "interface:batchnorm1d.eps-fixed",
     "interface:batchnorm1d.momentum-fixed",

@@ -18,7 +18,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   no num_batches_tracked; state_dict holds only gamma and beta, .double() leaves them float32.
 - batchnorm.buffers-wrong-shape: after the first training step the running statistics have
   shape (1, C) (keepdim=True batch statistics); (1, 1, C) after a 3-D input.
-- new:batchnorm1d.params-named-gamma-beta: the affine parameters are gamma/beta, not weight/bias;
+- batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias;
   state_dicts do not load either way.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
 - interface:batchnorm1d.no-affine-false: affine=False still creates trainable gamma/beta.
@@ -34,7 +34,7 @@ EXPECTED = [
     "batchnorm.wrong-dims",
     "batchnorm.buffers-not-registered",
     "batchnorm.buffers-wrong-shape",
-    "new:batchnorm1d.params-named-gamma-beta",
+    "batchnorm.param-names",
     "batchnorm.momentum-none-unsupported",
     "interface:batchnorm1d.no-affine-false",
     "interface:batchnorm1d.no-track-running-stats-false",

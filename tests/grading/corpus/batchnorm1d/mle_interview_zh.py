@@ -26,7 +26,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   Python ints 0 and 1 (not tensors of shape (C,)) until the first training step.
 - new:batchnorm1d.stats-named-private: the statistics are _running_mean/_running_var; the module
   has no running_mean/running_var attributes.
-- new:batchnorm1d.params-named-gamma-beta: the affine parameters are _gamma/_beta, not
+- batchnorm.param-names: the affine parameters are _gamma/_beta, not
   weight/bias; state_dicts do not load either way.
 - new:batchnorm1d.running-stats-carry-graph: the running statistics are updated outside
   torch.no_grad() from the graph's batch mean/var, so they require grad and hold a grad_fn
@@ -47,7 +47,7 @@ EXPECTED = [
     "batchnorm.buffers-not-registered",
     "new:batchnorm1d.running-stats-init-python-scalars",
     "new:batchnorm1d.stats-named-private",
-    "new:batchnorm1d.params-named-gamma-beta",
+    "batchnorm.param-names",
     "new:batchnorm1d.running-stats-carry-graph",
     "batchnorm.wrong-dims",
     "batchnorm.momentum-none-unsupported",

@@ -15,7 +15,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   running_var, num_batches_tracked; momentum is unused).
 - batchnorm.batch-stats-in-eval: eval normalizes with the batch statistics (there is nothing
   else to use).
-- new:batchnorm1d.params-named-gamma-beta: the affine parameters are gamma/beta, not weight/bias.
+- batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias.
 - interface:batchnorm1d.2d-input-only: (N, C, L) input fails `assert len(input.shape) == 2`.
 - interface:batchnorm1d.no-affine-false: affine=False still creates gamma and beta.
 """
@@ -27,7 +27,7 @@ EXPECTED = [
     "batchnorm.unbiased-normalization",
     "new:batchnorm1d.no-running-stats",
     "batchnorm.batch-stats-in-eval",
-    "new:batchnorm1d.params-named-gamma-beta",
+    "batchnorm.param-names",
     "interface:batchnorm1d.2d-input-only",
     "interface:batchnorm1d.no-affine-false",
 ]

@@ -22,9 +22,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - batchnorm.buffers-wrong-shape: the running statistics have shape (1, C, 1, 1).
 - new:batchnorm2d.stats-named-moving: the running statistics are called moving_mean/moving_var;
   the module has no running_mean/running_var attributes.
-- new:batchnorm2d.params-named-gamma-beta: the affine parameters are gamma/beta, not weight/bias;
+- batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias;
   state_dicts do not load either way.
-- new:batchnorm2d.params-shape-1xCx1x1: gamma/beta (and their gradients) have shape
+- batchnorm.param-shape: gamma/beta (and their gradients) have shape
   (1, C, 1, 1), not (C,).
 - interface:batchnorm2d.eps-fixed: eps is hard-coded to 1e-5; eps=1e-3 gives training outputs
   off by 2.4e-4 (float32), more for small variances.
@@ -48,8 +48,8 @@ EXPECTED = [
     "batchnorm.buffers-not-registered",
     "batchnorm.buffers-wrong-shape",
     "new:batchnorm2d.stats-named-moving",
-    "new:batchnorm2d.params-named-gamma-beta",
-    "new:batchnorm2d.params-shape-1xCx1x1",
+    "batchnorm.param-names",
+    "batchnorm.param-shape",
     "interface:batchnorm2d.eps-fixed",
     "interface:batchnorm2d.momentum-fixed",
     "batchnorm.momentum-none-unsupported",

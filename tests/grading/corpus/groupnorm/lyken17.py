@@ -8,7 +8,7 @@ Adapted: constructor (num_features, num_groups=32, eps=1e-5) reordered to (num_g
 Adapted: `super(GroupNorm, self).__init__()` written `super().__init__()` (ruff UP008); unused `from
   torch.nn import Parameter` and the GroupNormMoving class dropped
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:groupnorm.affine-params-not-1d: weight and bias have shape (1, C, 1, 1), not (C,); torch's
+- groupnorm.param-shape: weight and bias have shape (1, C, 1, 1), not (C,); torch's
   state_dict does not load (size mismatch)
 - groupnorm.unbiased-variance: x.var() is the unbiased variance; (4, 6, 3, 3) N(2,9), 2 groups of 27
   values, no affine: rel error 1.87% (= sqrt(27/26) - 1)
@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 EXPECTED = [
-    "new:groupnorm.affine-params-not-1d",
+    "groupnorm.param-shape",
     "groupnorm.unbiased-variance",
     "interface:groupnorm.4d-input-only",
     "interface:groupnorm.no-affine-false",

@@ -8,7 +8,7 @@ Adapted: constructor (c_num, group_num=16, eps=1e-10) reordered to (group_num, c
   accepted and ignored
 Adapted: `super(GroupBatchnorm2d, self).__init__()` written `super().__init__()` (ruff UP008)
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:groupnorm.affine-params-not-1d: weight and bias have shape (C, 1, 1), not (C,); torch's
+- groupnorm.param-shape: weight and bias have shape (C, 1, 1), not (C,); torch's
   state_dict does not load (size mismatch)
 - groupnorm.unbiased-variance: x.std() is the unbiased std; (4, 6, 3, 3) N(2,9), 2 groups of 27
   values, no affine: rel error 1.87% (= sqrt(27/26) - 1)
@@ -20,7 +20,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   and 5-D inputs
 - interface:groupnorm.no-affine-false: affine=False still creates weight and bias (state_dict has
   them, torch's is empty)
-- new:groupnorm.param-names: parameters are gamma/beta, so torch's state_dict does not load (torch
+- groupnorm.param-names: parameters are gamma/beta, so torch's state_dict does not load (torch
   has weight/bias)
 """
 
@@ -28,13 +28,13 @@ import torch
 from torch import nn
 
 EXPECTED = [
-    "new:groupnorm.affine-params-not-1d",
+    "groupnorm.param-shape",
     "groupnorm.unbiased-variance",
     "groupnorm.eps-outside-sqrt",
     "new:groupnorm.wrong-default-eps",
     "interface:groupnorm.4d-input-only",
     "interface:groupnorm.no-affine-false",
-    "new:groupnorm.param-names",
+    "groupnorm.param-names",
 ]
 
 

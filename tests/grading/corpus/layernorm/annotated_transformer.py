@@ -19,7 +19,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   bias (state_dict has them, torch's is empty)
 - layernorm.bias-flag-ignored: bias=False still creates a bias parameter (state_dict key `bias`
   torch lacks)
-- new:layernorm.param-names: parameters are a_2/b_2, so torch's state_dict does not load (torch has
+- layernorm.param-names: parameters are a_2/b_2, so torch's state_dict does not load (torch has
   weight/bias)
 """
 
@@ -33,7 +33,7 @@ EXPECTED = [
     "interface:layernorm.last-dim-only",
     "interface:layernorm.no-elementwise-affine-false",
     "layernorm.bias-flag-ignored",
-    "new:layernorm.param-names",
+    "layernorm.param-names",
 ]
 
 

@@ -14,7 +14,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   and N(2,9) match)
 - layernorm.bias-flag-ignored: bias=False still creates a bias parameter (with normalized_shape=8:
   state_dict key `bias` torch lacks)
-- new:layernorm.param-names: parameters are gain/bias, so torch's state_dict does not load (torch
+- layernorm.param-names: parameters are gain/bias, so torch's state_dict does not load (torch
   has weight/bias)
 """
 
@@ -25,7 +25,7 @@ EXPECTED = [
     "interface:layernorm.tuple-shape-rejected",
     "new:layernorm.var-from-moments",
     "layernorm.bias-flag-ignored",
-    "new:layernorm.param-names",
+    "layernorm.param-names",
 ]
 
 

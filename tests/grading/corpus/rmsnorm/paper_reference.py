@@ -17,7 +17,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   TypeError in forward (tuple ** float)
 - interface:rmsnorm.no-elementwise-affine-false: elementwise_affine=False still creates `weight`
   (state_dict has it, torch's is empty)
-- new:rmsnorm.param-names: the parameter is scale (plus offset when bias=True), so torch's
+- rmsnorm.param-names: the parameter is scale (plus offset when bias=True), so torch's
   state_dict does not load (torch has weight)
 """
 
@@ -29,7 +29,7 @@ EXPECTED = [
     "rmsnorm.wrong-default-eps",
     "interface:rmsnorm.last-dim-only",
     "interface:rmsnorm.no-elementwise-affine-false",
-    "new:rmsnorm.param-names",
+    "rmsnorm.param-names",
 ]
 
 
