@@ -41,6 +41,8 @@ class FlawedDropout(nn.Module):
         p, flaw = self.p, self.flaw
         if not self.training and flaw != "active-in-eval":
             return x * (1 - p) if flaw == "classic" else x
+        if flaw == "nothing-dropped":
+            return x
         keep = p if flaw == "p-is-keep" else 1 - p
         if keep == 0:
             return x * 0
@@ -101,6 +103,15 @@ def _catalog(channels: bool) -> tuple[Mistake, ...]:
             "its input unchanged.",
             "dropout.train-eval-code",
             "active-in-eval",
+            channels,
+        ),
+        _m(
+            "dropout.nothing-dropped",
+            "Nothing is dropped in training: the layer returns its input unchanged. In training "
+            "mode zero each unit with probability p (a fresh Bernoulli(1-p) mask every call) "
+            "and scale the kept ones by 1/(1-p).",
+            "dropout.train-eval-code",
+            "nothing-dropped",
             channels,
         ),
         _m(

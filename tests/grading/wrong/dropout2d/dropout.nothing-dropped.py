@@ -1,0 +1,13 @@
+"""Planted mistake: a layer that does nothing (the input comes back in training too)."""
+
+from torch import nn
+
+
+class Dropout2d(nn.Module):
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, x):
+        return x
