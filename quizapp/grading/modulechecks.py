@@ -81,25 +81,34 @@ def build(impl: Any, seq: Inputs) -> Any:
             "parameters, buffers and state_dict work like torch's"
         )
     module = module.to(getattr(torch, seq["dtype"]))
-    # Real code names and shapes its parameters its own way (gamma/beta, (1, C)). Where the
-    # role is unambiguous the math is still judged; the state_dict checks report the names
-    # and shapes as findings of their own, so nothing is hidden behind them.
-    own = [p for _, p in module.named_parameters()]
     with torch.no_grad():
-        for position, (name, value) in enumerate(seq["params"].items()):
-            param = getattr(module, name, None)
-            if not isinstance(param, torch.Tensor) and len(own) == len(seq["params"]):
-                param = own[position]  # the same role under another name
-            if not isinstance(param, torch.Tensor):
-                raise SubmissionError(f"the layer has no `{name}` parameter, torch's has")
-            if tuple(param.shape) != tuple(value.shape):
-                if param.numel() != value.numel():
-                    raise SubmissionError(
-                        f"`{name}` has shape {tuple(param.shape)}, torch's has {tuple(value.shape)}"
-                    )
-                value = value.reshape(param.shape)  # (1, C) for (C,): same values, judged
-            param.copy_(value)
+        for param, value in role_params(module, seq["params"]).values():
+            param.copy_(value.reshape(param.shape))  # (1, C) for (C,): same values, judged
     return module
+
+
+def role_params(module: Any, wanted: Inputs) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Each of torch's parameters (name -> value) paired with the module's parameter in its role.
+
+    Real code names and shapes its parameters its own way (gamma/beta, (1, C)). Where the role
+    is unambiguous (the same number of parameters, the same number of values) the math is
+    still judged; the state_dict checks report the names and shapes as findings of their own,
+    so nothing is hidden behind them.
+    """
+    own = [p for _, p in module.named_parameters()]
+    paired: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    for position, (name, value) in enumerate(wanted.items()):
+        param = getattr(module, name, None)
+        if not isinstance(param, torch.Tensor) and len(own) == len(wanted):
+            param = own[position]  # the same role under another name
+        if not isinstance(param, torch.Tensor):
+            raise SubmissionError(f"the layer has no `{name}` parameter, torch's has")
+        if param.numel() != value.numel():
+            raise SubmissionError(
+                f"`{name}` has shape {tuple(param.shape)}, torch's has {tuple(value.shape)}"
+            )
+        paired[name] = (param, value)
+    return paired
 
 
 def _forward(module: Any, x: torch.Tensor) -> Any:
@@ -133,11 +142,11 @@ def run_gradients(impl: Any, inputs: Inputs, rec: Recorder) -> None:
         if x.grad is None:
             raise SubmissionError(f"{tag}: no gradient reached the input (was it detached?)")
         rec.tensor(f"{tag} grad input", x.grad)
-        for name in seq["params"]:
-            grad = getattr(module, name).grad
+        for name, (param, value) in role_params(module, seq["params"]).items():
+            grad = param.grad
             if grad is None:
                 raise SubmissionError(f"{tag}: no gradient reached `{name}`")
-            rec.tensor(f"{tag} grad {name}", grad)
+            rec.tensor(f"{tag} grad {name}", grad.reshape(value.shape))
 
 
 def run_history(impl: Any, inputs: Inputs, rec: Recorder) -> None:
