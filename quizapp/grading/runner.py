@@ -276,7 +276,10 @@ def diagnose(
         # Real code has several mistakes at once: every mistake that reproduces the user's
         # numbers on some failing check is named, largest first. Matching is strict enough
         # (same numbers, or the very same error) that a partial match is still evidence.
-        if best is None:
+        # One check matching on facts alone is weak evidence (an empty starter has no buffers
+        # in its state_dict, like a layer that keeps them as plain attributes): a finding needs
+        # two checks, or one whose numbers match.
+        if best is None or (len(best[1]) < 2 and not prepared.refs[best[1][0].name].arrays):
             break
         mistake, explained = best
         used.add(mistake.id)
