@@ -130,3 +130,85 @@ def test_the_anki_export_cannot_be_split_or_turned_into_formulas() -> None:
     cells = row.split("\t")
     assert len(cells) == 4  # the id's tab and newline did not make new cells or rows
     assert not any(cell[:1] in "=+-@" for cell in cells)
+
+
+def test_a_read_only_data_folder_shows_progress_and_refuses_writes_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.bank.model import TrueFalse
+    from quizapp.cli import main
+    from quizapp.store.progress import ProgressStore
+
+    question = TrueFalse(id="q", type="true_false", prompt="p", explanation="e", answer=True)
+    with ProgressStore.open(tmp_path) as store:
+        store.record_answer(question, deck="d", answer=True, correct=True, seconds=3)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    # Root ignores file modes, so the read-only mount is simulated where it is detected.
+    monkeypatch.setattr("quizapp.store.opening._folder_writable", lambda folder: False)
+    for command in (["stats", "--json"], ["plan", "--json"], ["export", "--format", "md"]):
+        assert main(["--data-dir", str(tmp_path), *command]) == 0, command
+    out, err = capsys.readouterr()
+    assert '"attempts": 1' in out and "read-only" in err and "Traceback" not in out + err
+    assert main(["--data-dir", str(tmp_path), "undo"]) == 1
+    assert "read-only" in capsys.readouterr().err
+    with ProgressStore.open(tmp_path) as store:
+        assert [a.item_id for a in store.attempts()] == ["q"]  # nothing was lost or changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _export_with(tmp_path: Path, attempt_change: dict[str, object]) -> str:
+    import json
+
+    from quizapp.store.schema import SCHEMA_VERSION
+
+    attempt: dict[str, object] = {
+        "uid": "u1",
+        "item_id": "q",
+        "kind": "question",
+        "deck": "d",
+        "tags": [],
+        "answer": True,
+        "correct": True,
+        "score": 1.0,
+        "seconds": 3.0,
+        "answered_at": "2026-12-01T10:00:00+00:00",
+        "language": "en",
+        "mode": "learn",
+        "rating": 3,
+        "hint_used": False,
+        "state_before": None,
+    }
+    attempt.update(attempt_change)
+    doc = {"format": "quizapp-progress", "schema_version": SCHEMA_VERSION, "attempts": [attempt]}
+    return json.dumps(doc)  # Infinity and NaN are written as JSON's non-standard constants
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("deep", '{"attempts": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested"),
+        ("infinite", {"seconds": float("inf")}, "Infinity"),
+        ("nan", {"seconds": float("nan")}, "NaN"),
+        ("year 9999", {"answered_at": "9999-12-31T23:59:59+00:00"}, "year 9999"),
+        ("huge id", {"item_id": "x" * 5_000_000}, "`item_id` must be text"),
+        ("huge answer", {"answer": "x" * 200_000}, "`answer` is"),
+    ],
+)
+def test_a_hostile_progress_export_is_refused_with_a_reason(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: object,
+    said: str,
+) -> None:
+    from quizapp.cli import main
+    from quizapp.store.progress import ProgressStore
+
+    path = tmp_path / "progress.json"
+    text = content if isinstance(content, str) else _export_with(tmp_path, dict(content))
+    path.write_text(text, encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "data"), "import-progress", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err, name
+    with ProgressStore.open(tmp_path / "data") as store:
+        assert store.attempts() == []  # nothing partial

@@ -170,22 +170,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_import_progress(args: argparse.Namespace) -> int:
     """Merge a JSON export: 0 merged (maybe nothing new), 1 refused or unreadable."""
     from quizapp.store.errors import StoreError
-    from quizapp.store.merge import merge_export
+    from quizapp.store.merge import merge_export, parse_export
 
     path = Path(args.file)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = parse_export(path.read_bytes())
     except OSError as exc:
         print(
             f"quizapp import-progress: cannot read {path}: {exc.strerror or exc}", file=sys.stderr
         )
         return EXIT_PROBLEMS
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        print(
-            f"quizapp import-progress: {path} is not JSON ({exc}); "
-            "expected a file from `quizapp export --format json`",
-            file=sys.stderr,
-        )
+    except StoreError as exc:
+        print(f"quizapp import-progress: refused {path}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
         with open_store(args) as store:

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,61 @@ def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
     return kinds if isinstance(kinds, tuple) else (kinds,)
 
 
+# Bounds on what an export may hold: a real history is far inside them, a hostile file is not.
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+MAX_TEXT = 1_000  # ids, decks, languages, tags
+MAX_ANSWER_CHARS = 100_000
+MAX_SECONDS = 7 * 24 * 3600.0
+YEARS = range(1970, 2101)
+
+
+def parse_export(raw: bytes) -> object:
+    """The JSON of an export file, or `ImportRefusedError` saying why it cannot be one."""
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise ImportRefusedError(
+            f"the file is {len(raw) / 1e6:,.0f} MB; an export is at most "
+            f"{MAX_EXPORT_BYTES // 1024 // 1024} MB"
+        )
+
+    def no_constant(name: str) -> object:
+        raise ImportRefusedError(f"it holds {name}, which no quizapp export contains")
+
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=no_constant)
+    except RecursionError:
+        raise ImportRefusedError("it is nested far deeper than any quizapp export") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportRefusedError(
+            f"it is not JSON ({exc}); expected a file from `quizapp export --format json`"
+        ) from None
+
+
+def _text(record: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> Any:
+    value = record.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+        raise ImportRefusedError(f"{where}: `{key}` must be text of 1 to {MAX_TEXT:,} characters")
+    return value
+
+
+def _moment(record: Mapping[str, Any], key: str, where: str) -> str:
+    try:
+        moment = parse_iso(_field(record, key, str, where))
+    except (ValueError, OverflowError):
+        raise ImportRefusedError(f"{where}: `{key}` is not an ISO timestamp") from None
+    if moment.year not in YEARS:
+        raise ImportRefusedError(f"{where}: `{key}` is in the year {moment.year}")
+    return iso(moment)
+
+
+def _amount(record: Mapping[str, Any], key: str, where: str, high: float) -> float:
+    value = float(_field(record, key, (int, float), where))
+    if not math.isfinite(value) or not 0 <= value <= high:
+        raise ImportRefusedError(f"{where}: `{key}` must be a number from 0 to {high:g}")
+    return value
+
+
 def check_export(doc: object) -> dict[str, Any]:
     """The document, if it is a quizapp progress export this version can read."""
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
@@ -103,31 +159,40 @@ def _attempt_row(a: object, n: int) -> tuple[Any, ...]:
         isinstance(state_before, bool) or not isinstance(state_before, int)
     ):
         raise ImportRefusedError(f"{where}: `state_before` must be a number or null")
-    try:
-        answered_at = iso(parse_iso(_field(a, "answered_at", str, where)))
-    except ValueError:
-        raise ImportRefusedError(f"{where}: `answered_at` is not an ISO timestamp") from None
-    seconds = float(_field(a, "seconds", (int, float), where))
+    answered_at = _moment(a, "answered_at", where)
+    seconds = _amount(a, "seconds", where, MAX_SECONDS)
     tags = a.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ImportRefusedError(f"{where}: `tags` must be a list of strings")
-    deck = a.get("deck")
+    if (
+        not isinstance(tags, list)
+        or len(tags) > 100
+        or not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in tags)
+    ):
+        raise ImportRefusedError(f"{where}: `tags` must be a list of at most 100 short strings")
+    deck = _text(a, "deck", where, optional=True)
     score = a.get("score")
+    if score is not None and (
+        isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1
+    ):
+        raise ImportRefusedError(f"{where}: `score` must be a number from 0 to 1 or null")
+    answer = json.dumps(a.get("answer"))
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise ImportRefusedError(f"{where}: `answer` is {len(answer):,} characters long")
+    _text(a, "language", where, optional=True)
     seed = a.get("seed")  # absent in exports from before choices were shuffled
     if seed is not None and (
         isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63
     ):
         raise ImportRefusedError(f"{where}: `seed` must be a whole number from 0 or null")
     return (
-        _field(a, "uid", str, where),
-        _field(a, "item_id", str, where),
+        _text(a, "uid", where),
+        _text(a, "item_id", where),
         kind,
-        deck if isinstance(deck, str) else None,
+        deck,
         json.dumps(tags),
-        json.dumps(a.get("answer")),
+        answer,
         int(_field(a, "correct", bool, where)),
-        float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None,
-        max(seconds, 0.0),
+        float(score) if score is not None else None,
+        seconds,
         answered_at,
         str(a.get("language") or "en"),
         mode,
@@ -195,28 +260,25 @@ def _merge_run(
     conn: sqlite3.Connection, r: Mapping[str, Any], n: int, file_ids: Mapping[Any, Any]
 ) -> int:
     where = f"drill run {n + 1}"
-    uid = _field(r, "uid", str, where)
+    uid = _text(r, "uid", where)
     attempt_id = None
     attempt_uid = file_ids.get(r.get("attempt_id")) if r.get("attempt_id") is not None else None
     if attempt_uid is not None:
         found = conn.execute("SELECT id FROM attempts WHERE uid = ?", (attempt_uid,)).fetchone()
         attempt_id = found[0] if found else None
-    try:
-        ran_at = iso(parse_iso(_field(r, "ran_at", str, where)))
-    except ValueError:
-        raise ImportRefusedError(f"{where}: `ran_at` is not an ISO timestamp") from None
+    ran_at = _moment(r, "ran_at", where)
     cursor = conn.execute(
         "INSERT OR IGNORE INTO drill_runs (uid, drill_id, attempt_id, code_hash, passed, "
         "failed_checks, diagnosis_ids, duration, ran_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             uid,
-            _field(r, "drill_id", str, where),
+            _text(r, "drill_id", where),
             attempt_id,
             str(r.get("code_hash") or ""),
             int(_field(r, "passed", bool, where)),
             json.dumps(list(r.get("failed_checks") or [])),
             json.dumps(list(r.get("diagnosis_ids") or [])),
-            max(float(_field(r, "duration", (int, float), where)), 0.0),
+            _amount(r, "duration", where, MAX_SECONDS),
             ran_at,
         ),
     )

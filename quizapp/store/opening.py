@@ -14,6 +14,7 @@ check, recover and migrate, so two of them never move the same file aside or mig
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,12 +90,53 @@ def _check(conn: sqlite3.Connection) -> int | None:
     return read_version(conn)
 
 
+def _folder_writable(folder: Path) -> bool:
+    """Whether files can be created in `folder` (a read-only mount says no even to root)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _read_only_copy(path: Path, why: str) -> OpenedDatabase:
+    """The database as an in-memory copy (migrated there if older), for a folder we cannot write.
+
+    Reads work (stats, plan, export); every write is refused with `why`. A missing file reads
+    as an empty history.
+    """
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if path.exists():
+        try:
+            disk = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                disk.backup(memory)
+            finally:
+                disk.close()
+            version = _check(memory)
+        except sqlite3.DatabaseError as exc:
+            memory.close()
+            raise StoreError(f"cannot read {path}: {exc}") from exc
+        if version is None:
+            memory.close()
+            raise StoreError(f"{path} is not a quizapp progress file, and {why}")
+    else:
+        version = 0
+    version = _migrate(memory, path, version)
+    reason = f"{why}: progress is shown but nothing will be saved"
+    return OpenedDatabase(memory, [StoreNotice(reason)], reason, version)
+
+
 def open_database(path: Path, *, busy_timeout_ms: int, now: datetime) -> OpenedDatabase:
     """Open (creating, recovering or migrating as needed) the progress database at `path`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if path.exists():
+            return _read_only_copy(path, f"the data folder {path.parent} cannot be written")
         raise StoreError(f"cannot create the data folder {path.parent}: {exc}") from exc
+    if not _folder_writable(path.parent):
+        return _read_only_copy(path, f"the data folder {path.parent} is read-only")
     notices: list[StoreNotice] = []
     with _startup_lock(path):
         conn: sqlite3.Connection | None = None
