@@ -123,3 +123,13 @@ def test_language_choice_is_saved_without_touching_the_rest_of_the_file(tmp_path
     fresh = tmp_path / "fresh"
     Study(fresh).set_language("zh")
     assert (fresh / "config.toml").read_text(encoding="utf-8") == 'language = "zh"\n'
+
+
+def test_validate_without_paths_covers_the_decks_in_the_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decks = tmp_path / "data" / "decks"  # where `quizapp import` writes
+    decks.mkdir(parents=True)
+    (decks / "mine.yaml").write_text(GOOD.replace("answer: true", "answer: maybe"), "utf-8")
+    assert main(["--data-dir", str(tmp_path / "data"), "validate"]) == 1
+    assert f"{decks / 'mine.yaml'}:8: " in capsys.readouterr().out

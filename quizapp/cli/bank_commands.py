@@ -44,8 +44,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bank = load_bank(deck_roots, shipped=False)
         drills = load_drills(roots)
     else:
-        bank = load_bank([Path(p) for p in args.bank])
-        drills = load_drills([SHIPPED_DRILLS, *(Path(p) for p in args.bank)])
+        # Everything the app loads: the shipped bank, config.toml's folders, the decks that
+        # `quizapp import` wrote into the data folder, and --bank folders.
+        from quizapp.config import data_dir, load_settings
+
+        configured = load_settings(data_dir(args.data_dir)).banks
+        folders = [*(b for b in configured if b.exists()), *(Path(p) for p in args.bank)]
+        bank = load_bank(folders)
+        drills = load_drills([SHIPPED_DRILLS, *folders])
     bank.problems.extend(drills.problems)
     from quizapp.bank.lint import lint_bank
 

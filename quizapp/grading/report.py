@@ -66,11 +66,13 @@ class Report:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Report:
+        """The report as the client shows it: what the submission printed or raised is made
+        visible text (an escape sequence in it would otherwise reach the user's terminal)."""
         return cls(
             drill=str(data["drill"]),
             passed=bool(data["passed"]),
             checks=tuple(
-                CheckResult(str(c["name"]), bool(c["passed"]), str(c["message"]))
+                CheckResult(str(c["name"]), bool(c["passed"]), visible(str(c["message"])))
                 for c in data["checks"]
             ),
             diagnosis=tuple(
@@ -78,6 +80,26 @@ class Report:
                 for d in data["diagnosis"]
             ),
             duration_s=float(data["duration_s"]),
-            output=str(data.get("output", "")),
+            output=visible(str(data.get("output", ""))),
             cancelled=bool(data.get("cancelled", False)),
         )
+
+
+# Bidirectional overrides can make shown text read differently from what it is.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters (but newline and tab) written out as `\\x1b`-style escapes."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI):
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)

@@ -205,3 +205,14 @@ def test_using_the_builtin_op_fails_clearly(grader: GradingClient, source: str) 
     forbidden = [c for c in report.checks if c.name == "written from plain tensor ops"]
     assert forbidden and not forbidden[0].passed
     assert "batchnorm1d.uses-builtin" in [d.id for d in report.diagnosis]
+
+
+def test_escape_sequences_the_submission_prints_never_reach_the_terminal(
+    grader: GradingClient,
+) -> None:
+    # Set the window title, clear the screen, write the clipboard (OSC 52), spoof with RLO.
+    attack = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202eevil"
+    report = _grade(grader, _inject(f"print({attack!r})\nraise ValueError({attack!r})"))
+    shown = report.output + _messages(report)
+    assert "pwned" in report.output and "evil" in shown  # still there to read, as text
+    assert not any(ch in shown for ch in "\x1b\x07\u202e")
