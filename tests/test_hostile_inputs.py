@@ -212,3 +212,19 @@ def test_a_hostile_progress_export_is_refused_with_a_reason(
     assert said in err and "Traceback" not in err, name
     with ProgressStore.open(tmp_path / "data") as store:
         assert store.attempts() == []  # nothing partial
+
+
+def test_a_huge_card_file_is_refused_and_repeated_fronts_get_unique_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.bank.importing import MAX_IMPORT_CARDS, CardRow, deck_document
+    from quizapp.cli import main
+
+    huge = tmp_path / "huge.csv"
+    huge.write_text("What is BN?,batch norm\n" * (MAX_IMPORT_CARDS + 1), encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "data"), "import", str(huge), "--deck", "big"]) == 1
+    assert f"{huge}:{MAX_IMPORT_CARDS + 1}: " in capsys.readouterr().out
+    assert not (tmp_path / "data" / "decks" / "big.yaml").exists()
+    rows = [CardRow(n, "What is BN?", "batch norm", ()) for n in range(1, 3001)]
+    ids = [q["id"] for q in deck_document("d", rows)["questions"]]
+    assert len(set(ids)) == 3000 and ids[-1] == "d.what-is-bn-3000"

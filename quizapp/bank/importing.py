@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.bank.files import MAX_FILE_BYTES
 from quizapp.bank.model import FORMAT_VERSION
 from quizapp.bank.problems import BankError, Problem
 
@@ -34,6 +35,8 @@ SHORT_BACK_WORDS = 8
 SLUG_CHARS = 48
 HEADER_ROWS = {("front", "back"), ("question", "answer"), ("prompt", "answer")}
 GENERIC_RUBRIC = "Covers the main points of the model answer"
+# A deck is studied as one list: beyond this many cards, split the file into several decks.
+MAX_IMPORT_CARDS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +172,14 @@ def deck_document(
 ) -> dict[str, Any]:
     """The deck as plain data (what the YAML file will hold)."""
     used = set(taken_ids)
+    next_suffix: dict[str, int] = {}  # per base id: where to continue (linear, not quadratic)
     questions: list[dict[str, Any]] = []
     for n, row in enumerate(rows, start=1):
         base = f"{deck}.{slug(row.front) or f'q{n}'}"
-        qid, k = base, 2
+        qid, k = base, next_suffix.get(base, 2)
         while qid in used:
             qid, k = f"{base}-{k}", k + 1
+        next_suffix[base] = k
         used.add(qid)
         tags = list(row.tags) or [deck.lower()]
         q: dict[str, Any] = {"id": qid}
@@ -244,7 +249,29 @@ def build_deck(
     rows, problems = read_rows(source, raw)
     if problems:
         raise BankError(problems)
+    if len(rows) > MAX_IMPORT_CARDS:
+        raise BankError(
+            [
+                Problem(
+                    str(source),
+                    rows[MAX_IMPORT_CARDS].line,
+                    f"the file has {len(rows):,} cards; one deck takes at most "
+                    f"{MAX_IMPORT_CARDS:,}: split the file and import each part as its own deck",
+                )
+            ]
+        )
     text = deck_yaml(deck_document(deck, rows, taken_ids=taken_ids), source=source.name)
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise BankError(
+            [
+                Problem(
+                    str(source),
+                    1,
+                    "these cards make a deck larger than the "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MB a deck may be: split the file",
+                )
+            ]
+        )
     name = f"{deck}.yaml"
     doc, problems = parse_yaml(text, name)
     if doc is not None:
