@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import os
 import re
@@ -58,6 +59,21 @@ class ImportedDeck:
     questions: int
     short_answer: int
     open: int
+
+
+def deck_name_for(title: str) -> tuple[str, str | None]:
+    """The deck's file name from what the user typed, and its title when that was a title.
+
+    "transformers" is a name already; "My cards" becomes `my-cards` titled "My cards"; a title
+    with no ASCII words ("我的卡片") gets a name from its digest, so any title can be used.
+    """
+    title = " ".join(title.split())
+    if DECK_NAME.match(title):
+        return title, None
+    name = slug(title)[:60].strip("-")
+    if not name:
+        name = "deck-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
+    return name, title
 
 
 def check_deck_name(name: str) -> str | None:
@@ -168,7 +184,11 @@ def _text(en: str) -> dict[str, str | None]:
 
 
 def deck_document(
-    deck: str, rows: Sequence[CardRow], *, taken_ids: Collection[str] = ()
+    deck: str,
+    rows: Sequence[CardRow],
+    *,
+    taken_ids: Collection[str] = (),
+    title: str | None = None,
 ) -> dict[str, Any]:
     """The deck as plain data (what the YAML file will hold)."""
     used = set(taken_ids)
@@ -203,7 +223,7 @@ def deck_document(
                 "explanation": _text(row.back),
             }
         questions.append(q)
-    title = " ".join(w.capitalize() for w in re.split(r"[-_]+", deck) if w) or deck
+    title = title or " ".join(w.capitalize() for w in re.split(r"[-_]+", deck) if w) or deck
     return {
         "format_version": FORMAT_VERSION,
         "title": _text(title),
@@ -237,7 +257,12 @@ def deck_yaml(document: dict[str, Any], *, source: str) -> str:
 
 
 def build_deck(
-    source: Path, raw: bytes, deck: str, *, taken_ids: Collection[str] = ()
+    source: Path,
+    raw: bytes,
+    deck: str,
+    *,
+    taken_ids: Collection[str] = (),
+    title: str | None = None,
 ) -> tuple[str, list[CardRow]]:
     """The YAML text of the deck made from a CSV/TSV file; raises `BankError` on bad rows.
 
@@ -260,7 +285,8 @@ def build_deck(
                 )
             ]
         )
-    text = deck_yaml(deck_document(deck, rows, taken_ids=taken_ids), source=source.name)
+    document = deck_document(deck, rows, taken_ids=taken_ids, title=title)
+    text = deck_yaml(document, source=source.name)
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise BankError(
             [
@@ -307,11 +333,14 @@ def write_imported_deck(
     taken_ids: Collection[str] = (),
     taken_decks: Collection[str] = (),
 ) -> ImportedDeck:
-    """Read `source`, write `decks_dir/<deck>.yaml`, and say what was written.
+    """Read `source`, write `decks_dir/<name>.yaml`, and say what was written.
 
-    Raises `ValueError` for a bad deck name, `FileExistsError` when the deck exists already
-    (as a file or as a loaded deck's name), `BankError` for bad rows, `OSError` on I/O.
+    `deck` is a deck name (`transformers`) or a title (`My cards`), from which a safe file name
+    is derived (`deck_name_for`). Raises `ValueError` for a bad deck name, `FileExistsError`
+    when the deck exists already (as a file or as a loaded deck's name), `BankError` for bad
+    rows, `OSError` on I/O.
     """
+    deck, title = deck_name_for(deck)
     why = check_deck_name(deck)
     if why:
         raise ValueError(why)
@@ -319,7 +348,7 @@ def write_imported_deck(
     if deck in taken_decks or path.exists() or path.with_suffix(".yml").exists():
         raise FileExistsError(f"a deck named '{deck}' exists already; choose another name")
     raw = source.read_bytes()
-    text, rows = build_deck(source, raw, deck, taken_ids=taken_ids)
+    text, rows = build_deck(source, raw, deck, taken_ids=taken_ids, title=title)
     write_new_file(path, text)
     short = sum(is_short(r.back) for r in rows)
     return ImportedDeck(path, deck, len(rows), short, len(rows) - short)

@@ -123,12 +123,12 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Write `<data dir>/decks/NAME.yaml` from a CSV/TSV file; bad rows: FILE:LINE: message."""
-    from quizapp.bank.importing import check_deck_name, write_imported_deck
+    from quizapp.bank.importing import check_deck_name, deck_name_for, write_imported_deck
     from quizapp.bank.problems import BankError
     from quizapp.config import data_dir, user_decks_dir
 
     source = Path(args.file)
-    why = check_deck_name(args.deck)
+    why = check_deck_name(deck_name_for(args.deck)[0])
     if why:
         print(f"quizapp import: {why}", file=sys.stderr)
         return EXIT_USAGE

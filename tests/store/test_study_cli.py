@@ -221,7 +221,11 @@ def test_import_reports_bad_rows_and_writes_nothing(
 def test_import_usage_errors(tmp_path: Path) -> None:
     src = tmp_path / "c.csv"
     src.write_text("a,b\n", encoding="utf-8")
-    assert main(["--data-dir", str(tmp_path), "import", str(src), "--deck", "../x"]) == 2
+    # A title that looks like a path names a deck inside the data folder, never outside it.
+    assert main(["--data-dir", str(tmp_path), "import", str(src), "--deck", "../x"]) == 0
+    assert (tmp_path / "decks" / "x.yaml").is_file() and not (tmp_path.parent / "x.yaml").exists()
+    assert main(["--data-dir", str(tmp_path), "import", str(src), "--deck", "My cards!"]) == 0
+    assert "title:\n  en: My cards!" in (tmp_path / "decks" / "my-cards.yaml").read_text("utf-8")
     assert (
         main(["--data-dir", str(tmp_path), "import", str(tmp_path / "no.csv"), "--deck", "x"]) == 2
     )
