@@ -214,15 +214,36 @@ class Study:
         mode: Mode,
         seed: int | None = None,
         overridden: bool = False,
-    ) -> None:
-        """Write one answer to the store (one transaction); nothing happens without a store.
+    ) -> str | None:
+        """Write one answer to the store (one transaction); why it was not saved, or None.
 
         `seed` ordered the choices as shown; `overridden` records a typed answer the user
-        declared right after the checker said wrong.
+        declared right after the checker said wrong. A full disk or a busy database is said,
+        never raised: the session goes on, and the next answer tries again.
         """
+        from quizapp.store.errors import StoreError
+
         store = self.store
         if store is None or store.read_only:
-            return
+            return None
+        try:
+            self._record(store, question, answer, verdict, seconds, hinted, mode, seed, overridden)
+        except StoreError as exc:
+            return str(exc)
+        return None
+
+    def _record(
+        self,
+        store: ProgressStore,
+        question: Question,
+        answer: Answer | SelfRating,
+        verdict: Verdict,
+        seconds: float,
+        hinted: bool,
+        mode: Mode,
+        seed: int | None,
+        overridden: bool,
+    ) -> None:
         store.record_answer(
             question,
             deck=self.bank.deck_of.get(question.id),
@@ -239,7 +260,7 @@ class Study:
 
     def override_last(
         self, question: Question, answer: Answer, *, seconds: float, hinted: bool, mode: Mode
-    ) -> Verdict:
+    ) -> tuple[Verdict, str | None]:
         """Record the last answer, marked wrong by the checker, as right because the user says so.
 
         The wrong attempt is undone (its card restored) and the answer recorded again as right
@@ -249,10 +270,10 @@ class Study:
 
         verdict = Verdict(True, 1.0)
         self.undo_last()
-        self.record(
+        unsaved = self.record(
             question, answer, verdict, seconds=seconds, hinted=hinted, mode=mode, overridden=True
         )
-        return verdict
+        return verdict, unsaved
 
     def undo_last(self) -> Attempt | None:
         """Revert the last recorded answer; the attempt undone, or None if nothing to undo."""

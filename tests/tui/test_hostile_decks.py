@@ -56,3 +56,38 @@ def test_markup_in_deck_text_and_typed_answers_never_crashes_a_screen(tmp_path: 
             assert type(app.screen).__name__ == "SettingsScreen"
 
     asyncio.run(flow())
+
+
+def test_a_full_disk_is_said_for_every_answer_and_saving_resumes(tmp_path: Path) -> None:
+    from quizapp.store.errors import StoreFullError
+    from quizapp.store.progress import ProgressStore
+    from quizapp.tui.screens.quiz import QuizScreen
+    from tests.tui.conftest import FIXTURE_BANK, choose
+
+    async def flow() -> None:
+        app = make_app(tmp_path / "data", [FIXTURE_BANK], shipped=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            store = app.study.store
+            assert store is not None
+            real = store.record_answer
+
+            def full(*args: object, **kwargs: object) -> object:
+                raise StoreFullError("the disk is full")
+
+            store.record_answer = full  # type: ignore[method-assign]
+            await choose(pilot, 0)  # fx.single
+            screen = app.screen
+            assert isinstance(screen, QuizScreen) and screen.answered  # the quiz goes on
+            said = [str(n.message) for n in app._notifications]
+            assert any("NOT saved" in m and "disk is full" in m for m in said)
+            store.record_answer = real  # type: ignore[method-assign]
+            await pilot.press("n")
+            await choose(pilot, 0, 1)
+            await pilot.press("enter")  # fx.multi, saved again
+            await pilot.pause()
+        with ProgressStore.open(tmp_path / "data") as store:
+            assert [a.item_id for a in store.attempts()] == ["fx.multi"]
+
+    asyncio.run(flow())

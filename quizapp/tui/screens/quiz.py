@@ -55,6 +55,7 @@ LABELS = {
         "topics": "Topics",
         "overridden": "Recorded as right, marked as your own call.",
         "override_hint": "o: I was right",
+        "unsaved": "This answer was NOT saved; the next one will try again:",
     },
     "zh": {
         "correct": "✔ 回答正确",
@@ -76,6 +77,7 @@ LABELS = {
         "topics": "知识点",
         "overridden": "已按你的判断记为答对（标记为自评）。",
         "override_hint": "o：我答对了",
+        "unsaved": "这次作答未能保存，下一次作答会再尝试：",
     },
 }
 
@@ -203,7 +205,7 @@ class QuizScreen(Screen[None]):
         self.result.records.append(
             AnswerRecord(self.question, verdict, seconds, hinted=hinted, answer=event.answer)
         )
-        self.quiz_app.study.record(
+        unsaved = self.quiz_app.study.record(
             self.question,
             event.answer,
             verdict,
@@ -212,6 +214,7 @@ class QuizScreen(Screen[None]):
             mode=self.session.mode,
             seed=self.seed,
         )
+        self._tell_unsaved(unsaved)
         self.last_answer, self.last_verdict = event.answer, verdict
         await self._show_feedback(verdict, event.answer)
 
@@ -344,6 +347,11 @@ class QuizScreen(Screen[None]):
         await self._show(seed=undone.seed)  # the same order of choices as before
         self.notify(self.labels["undone"])
 
+    def _tell_unsaved(self, reason: str | None) -> None:
+        """Every answer that could not be saved is said, each time (the session goes on)."""
+        if reason is not None:
+            self.notify(f"{self.labels['unsaved']} {reason}", severity="error", timeout=10)
+
     def _can_override(self) -> bool:
         verdict = self.last_verdict
         return (
@@ -361,13 +369,14 @@ class QuizScreen(Screen[None]):
         record = self.result.records[-1]
         answer = self.last_answer
         assert answer is not None and not isinstance(answer, frozenset | bool)
-        verdict = self.quiz_app.study.override_last(
+        verdict, unsaved = self.quiz_app.study.override_last(
             self.question,
             answer,
             seconds=record.seconds,
             hinted=record.hinted,
             mode=self.session.mode,
         )
+        self._tell_unsaved(unsaved)
         record.verdict, record.overridden = verdict, True
         self.last_verdict = verdict
         feedback = self.query_one("#feedback", Markdown)
