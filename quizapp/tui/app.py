@@ -52,15 +52,18 @@ class QuizApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands, then every action of the current screen under its key."""
-        yield from super().get_system_commands(screen)
-        seen: set[str] = set()
+        own = list(super().get_system_commands(screen))
+        yield from own
+        # One entry per action: `q` and Ctrl+Q both quit, and Textual lists Quit itself.
+        seen = {command.title.casefold() for command in own}
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+            title = binding.tooltip or binding.description  # footer labels are short; say more
+            if not title or title.casefold() in seen or not active.enabled:
                 continue
-            seen.add(binding.action)
+            seen.add(title.casefold())
             yield SystemCommand(
-                binding.tooltip or binding.description,  # footer labels are short; say more
+                title,
                 f"key: {self.get_key_display(binding) or key}",
                 partial(self.run_action, binding.action, active.node),
             )

@@ -214,3 +214,14 @@ def test_a_broken_user_deck_is_a_warning_on_home_not_a_crash(tmp_path: Path) -> 
             assert f"{broken}:5: " in help_text and "tab" in help_text
 
     asyncio.run(flow())
+
+
+def test_the_palette_lists_each_action_once(app: QuizApp) -> None:
+    async def flow() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            titles = [c.title.casefold() for c in app.get_system_commands(app.screen)]
+            assert titles.count("quit") == 1
+            assert len(titles) == len(set(titles))
+
+    asyncio.run(flow())

@@ -35,6 +35,8 @@ WORDS = {
         "today": "due today",
         "week": "due this week",
         "drills": "drills passed",
+        "drill": "drill passed",
+        "run": "run",
         "first": "first-pass rate",
         "runs": "runs",
         "overridden": "right on your word",
@@ -57,6 +59,8 @@ WORDS = {
         "today": "今日到期",
         "week": "本周到期",
         "drills": "已通过的编程练习",
+        "drill": "已通过的编程练习",
+        "run": "次运行",
         "first": "一次通过率",
         "runs": "次运行",
         "overridden": "自评为对",
@@ -135,6 +139,7 @@ class StatsScreen(Screen[None]):
             return
         t = report.totals
         first_pass = pct(report.drills.first_pass_rate)
+        d = report.drills
         overview.update(
             Text.assemble(
                 (f"{w['overall']}: ", "bold"),
@@ -142,7 +147,8 @@ class StatsScreen(Screen[None]):
                 f"{w['mastery']} {bar(t.mastery)} {pct(t.mastery)} · ",
                 f"{report.streak.current} {w['streak']} · {report.due.today} {w['today']} · ",
                 f"{report.due.this_week} {w['week']} · ",
-                f"{report.drills.passed} {w['drills']} ({report.drills.runs} {w['runs']}, "
+                f"{d.passed} {w['drill'] if d.passed == 1 else w['drills']} "
+                f"({d.runs} {w['run'] if d.runs == 1 else w['runs']}, "
                 f"{w['first']} {first_pass})",
                 f" · {report.by_mode.get('cram', 0)} {w['cram']}",
                 f" · {t.overridden} {w['overridden']}" if t.overridden else "",
