@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from quizapp.quiz.plan import StudyPlan
     from quizapp.quiz.sessions import ItemInfo, ItemProgress
     from quizapp.store.progress import ProgressStore
-    from quizapp.store.records import Attempt
     from quizapp.store.report import Report
     from quizapp.store.study_settings import StudySettings
     from quizapp.store.workspace import SolutionFile, Workspace
@@ -218,72 +217,69 @@ class Study:
         """Write one answer to the store (one transaction); why it was not saved, or None.
 
         `seed` ordered the choices as shown; `overridden` records a typed answer the user
-        declared right after the checker said wrong. A full disk or a busy database is said,
-        never raised: the session goes on, and the next answer tries again.
+        declared right after the checker said wrong. A full disk, or a busy, read-only or
+        missing store, is said, never raised: the session goes on and the next answer tries
+        again.
         """
         from quizapp.store.errors import StoreError
 
         store = self.store
-        if store is None or store.read_only:
-            return None
+        if store is None:
+            return "progress is not being saved: the data folder could not be opened"
+        if store.read_only_reason is not None:
+            return store.read_only_reason
         try:
-            self._record(store, question, answer, verdict, seconds, hinted, mode, seed, overridden)
+            store.record_answer(
+                question,
+                deck=self.bank.deck_of.get(question.id),
+                answer=sorted(answer) if isinstance(answer, frozenset) else answer,
+                correct=verdict.correct,
+                seconds=seconds,
+                score=verdict.score,
+                language=self.language,
+                mode=mode,
+                hint_used=hinted,
+                seed=seed,
+                overridden=overridden,
+            )
         except StoreError as exc:
             return str(exc)
         return None
 
-    def _record(
+    def override_last(
         self,
-        store: ProgressStore,
         question: Question,
-        answer: Answer | SelfRating,
-        verdict: Verdict,
+        answer: Answer,
+        *,
         seconds: float,
         hinted: bool,
         mode: Mode,
-        seed: int | None,
-        overridden: bool,
-    ) -> None:
-        store.record_answer(
-            question,
-            deck=self.bank.deck_of.get(question.id),
-            answer=sorted(answer) if isinstance(answer, frozenset) else answer,
-            correct=verdict.correct,
-            seconds=seconds,
-            score=verdict.score,
-            language=self.language,
-            mode=mode,
-            hint_used=hinted,
-            seed=seed,
-            overridden=overridden,
-        )
-
-    def override_last(
-        self, question: Question, answer: Answer, *, seconds: float, hinted: bool, mode: Mode
+        saved: bool,
     ) -> tuple[Verdict, str | None]:
         """Record the last answer, marked wrong by the checker, as right because the user says so.
 
-        The wrong attempt is undone (its card restored) and the answer recorded again as right
-        and overridden, so scheduling and reports see one attempt.
+        When the wrong attempt was `saved` it is undone first (its card restored), so
+        scheduling and reports see one attempt; an unsaved one is simply recorded now.
         """
         from quizapp.quiz.checking import Verdict
 
         verdict = Verdict(True, 1.0)
-        self.undo_last()
+        if saved:
+            self.undo_last()
         unsaved = self.record(
             question, answer, verdict, seconds=seconds, hinted=hinted, mode=mode, overridden=True
         )
         return verdict, unsaved
 
-    def undo_last(self) -> Attempt | None:
-        """Revert the last recorded answer; the attempt undone, or None if nothing to undo."""
+    def undo_last(self) -> str | None:
+        """Revert the last recorded answer; the id of its question, or None if nothing to undo."""
         from quizapp.store.errors import NothingToUndoError
 
         store = self.store
         if store is None:
             return None
         try:
-            return store.undo_last()
+            return store.undo_last().item_id
         except NothingToUndoError:
             return None
 

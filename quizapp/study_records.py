@@ -44,6 +44,8 @@ class AnswerRecord:
     hinted: bool = False
     overridden: bool = False  # the user declared a typed answer right ("I was right")
     answer: object = None
+    seed: int | None = None  # ordered the choices as shown (undo shows the same order)
+    saved: bool = False  # in the store, so undo and "I was right" may replace it there
 
 
 @dataclass(slots=True)

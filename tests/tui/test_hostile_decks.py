@@ -91,3 +91,36 @@ def test_a_full_disk_is_said_for_every_answer_and_saving_resumes(tmp_path: Path)
             assert [a.item_id for a in store.attempts()] == ["fx.multi"]
 
     asyncio.run(flow())
+
+
+def test_undo_of_an_unsaved_answer_never_removes_an_earlier_saved_one(tmp_path: Path) -> None:
+    from quizapp.store.errors import StoreFullError
+    from quizapp.store.progress import ProgressStore
+    from quizapp.tui.screens.quiz import QuizScreen
+    from tests.tui.conftest import FIXTURE_BANK, choose
+
+    async def flow() -> None:
+        app = make_app(tmp_path / "data", [FIXTURE_BANK], shipped=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await choose(pilot, 0)  # fx.single, saved
+            store = app.study.store
+            assert store is not None
+
+            def full(*args: object, **kwargs: object) -> object:
+                raise StoreFullError("the disk is full")
+
+            store.record_answer = full  # type: ignore[method-assign]
+            await pilot.press("n")
+            await choose(pilot, 0)
+            await pilot.press("enter")  # fx.multi: not saved
+            await pilot.pause()
+            await pilot.press("u")  # takes back the unsaved answer, in the session only
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, QuizScreen) and screen.index == 1 and not screen.answered
+        with ProgressStore.open(tmp_path / "data") as store:
+            assert [a.item_id for a in store.attempts()] == ["fx.single"]
+
+    asyncio.run(flow())

@@ -24,7 +24,7 @@ from quizapp.bank.model import (
     SingleChoice,
     text_in,
 )
-from quizapp.quiz.checking import Answer, AnswerError, SelfRating, Verdict, expected_answer
+from quizapp.quiz.checking import AnswerError, Verdict, expected_answer
 from quizapp.quiz.presentation import choice_order
 from quizapp.study import now
 from quizapp.study_records import AnswerRecord, SessionResult, StudySession
@@ -106,8 +106,6 @@ class QuizScreen(Screen[None]):
         self.session_started = now()
         self.finished = False
         self.seed: int | None = None  # ordered the shown question's choices
-        self.last_answer: Answer | SelfRating | None = None
-        self.last_verdict: Verdict | None = None
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -153,7 +151,6 @@ class QuizScreen(Screen[None]):
         """Show the current question; `seed` brings back an earlier order of its choices."""
         q, lang = self.question, self.quiz_app.language
         self.answered = False
-        self.last_answer = self.last_verdict = None
         self.hints_shown = 0
         self.started = now()
         self.seed = None
@@ -202,9 +199,6 @@ class QuizScreen(Screen[None]):
         self.answered = True
         seconds = now() - self.started
         hinted = self.hints_shown > 0
-        self.result.records.append(
-            AnswerRecord(self.question, verdict, seconds, hinted=hinted, answer=event.answer)
-        )
         unsaved = self.quiz_app.study.record(
             self.question,
             event.answer,
@@ -215,7 +209,17 @@ class QuizScreen(Screen[None]):
             seed=self.seed,
         )
         self._tell_unsaved(unsaved)
-        self.last_answer, self.last_verdict = event.answer, verdict
+        self.result.records.append(
+            AnswerRecord(
+                self.question,
+                verdict,
+                seconds,
+                hinted=hinted,
+                answer=event.answer,
+                seed=self.seed,
+                saved=unsaved is None,
+            )
+        )
         await self._show_feedback(verdict, event.answer)
 
     @on(AnswerArea.Revealed)
@@ -337,14 +341,19 @@ class QuizScreen(Screen[None]):
     async def action_undo(self) -> None:
         """Take back the last recorded answer of this session and ask that question again."""
         answered = [i for i, r in enumerate(self.result.records) if r.verdict is not None]
-        undone = self.quiz_app.study.undo_last() if answered else None
-        if undone is None:
+        if not answered:
             self.notify(self.labels["nothing_to_undo"])
             return
         last = answered[-1]
+        taken = self.result.records[last]
+        # An answer that never reached the store is taken back here only: undoing in the store
+        # would remove an earlier answer instead.
+        if taken.saved and self.quiz_app.study.undo_last() is None:
+            self.notify(self.labels["nothing_to_undo"])
+            return
         del self.result.records[last:]
         self.index = last  # one record per question shown, answered or skipped
-        await self._show(seed=undone.seed)  # the same order of choices as before
+        await self._show(seed=taken.seed)  # the same order of choices as before
         self.notify(self.labels["undone"])
 
     def _tell_unsaved(self, reason: str | None) -> None:
@@ -353,10 +362,10 @@ class QuizScreen(Screen[None]):
             self.notify(f"{self.labels['unsaved']} {reason}", severity="error", timeout=10)
 
     def _can_override(self) -> bool:
-        verdict = self.last_verdict
+        # Once the question is answered, the session's last record is its answer.
+        verdict = self.result.records[-1].verdict if self.answered else None
         return (
-            self.answered
-            and verdict is not None
+            verdict is not None
             and not verdict.correct
             and isinstance(self.question, Numeric | ShortAnswer | CodeOutput)
         )
@@ -364,21 +373,21 @@ class QuizScreen(Screen[None]):
     @guarded
     async def action_override(self) -> None:
         """ "I was right": record the typed answer the checker refused as right, flagged as such."""
-        if not self._can_override() or not self.result.records:
+        if not self._can_override():
             return
         record = self.result.records[-1]
-        answer = self.last_answer
-        assert answer is not None and not isinstance(answer, frozenset | bool)
+        answer = record.answer
+        assert isinstance(answer, str)  # typed questions only
         verdict, unsaved = self.quiz_app.study.override_last(
             self.question,
             answer,
             seconds=record.seconds,
             hinted=record.hinted,
             mode=self.session.mode,
+            saved=record.saved,
         )
         self._tell_unsaved(unsaved)
-        record.verdict, record.overridden = verdict, True
-        self.last_verdict = verdict
+        record.verdict, record.overridden, record.saved = verdict, True, unsaved is None
         feedback = self.query_one("#feedback", Markdown)
         feedback.set_classes("correct")
         source = str(feedback.source).replace(f"*{self.labels['override_hint']}*", "")
