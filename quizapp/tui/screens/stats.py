@@ -201,16 +201,12 @@ class StatsScreen(Screen[None]):
         if not report.leeches:
             return
         w = self.words
-        study = cast("QuizApp", self.app).study
-        lang = cast("QuizApp", self.app).language
         leeches = self.query_one("#leeches", OptionList)
         leeches.clear_options()
         for leech in report.leeches:
             label = Text(f"✘ {leech.wrong}/{leech.attempts}  ", style="bold red")
             label.append(self._item_text(leech.item_id))
-            teach = [self._item_text(q) for q in leech.questions[:2]]
-            drills = [study.drills[d] for d in leech.drills[:1] if d in study.drills]
-            teach += [text_in(d.title, lang) for d in drills]
+            teach = [self._item_text(i) for i in (*leech.questions[:2], *leech.drills[:1])]
             if teach:
                 label.append(f"\n   {w['study']}: " + " · ".join(teach), style="cyan")
             leeches.add_option(Option(label, leech.item_id))

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from quizapp.bank.labels import item_label
-from quizapp.bank.model import text_in
 from quizapp.study_records import SessionResult
 
 if TYPE_CHECKING:
@@ -38,8 +37,8 @@ class SummaryScreen(Screen[None]):
         if self.result.drill is None:
             return ""
         drill_id, passed = self.result.drill
-        drill = cast("QuizApp", self.app).study.drills.get(drill_id)
-        title = text_in(drill.title, "zh" if lang == "zh" else "en") if drill else drill_id
+        study = cast("QuizApp", self.app).study
+        title = item_label(study.bank, study.drills, drill_id, study.language)
         if lang == "zh":
             verdict = {True: "✔ 通过", False: "✘ 未通过", None: "未运行检查"}[passed]
             return f"编程题 {title}：{verdict}。\n\n"
