@@ -210,8 +210,7 @@ def judge(
     if forbidden is not None:
         diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", forbidden, drill.related))
     diagnosis.extend(diagnose(prepared, failing, got))
-    refs = prepared.refs
-    diagnosis.extend(structure_findings(family_of(prepared.suite), failing, refs, got))
+    diagnosis.extend(structure_findings(family_of(prepared.suite), failing, prepared.refs, got))
     passed = all(r.passed for r in results)
     return Report(drill.id, passed, tuple(results), tuple(diagnosis), output=output)
 

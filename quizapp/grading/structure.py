@@ -26,7 +26,6 @@ def structure_findings(
     failing: Sequence[Check],
     refs: Mapping[str, Recorded],
     got: Mapping[str, Recorded],
-    related: tuple[str, ...] = (),
 ) -> list[Diagnosis]:
     """Parameter names and shapes unlike torch's, from the first failing state_dict check."""
     for check in failing:
@@ -48,7 +47,6 @@ def structure_findings(
                     f"Your parameters are named {', '.join(sorted(have))}; torch's are "
                     f"{', '.join(sorted(want))}. A state_dict saved by torch does not load into "
                     "your layer, nor yours into torch's: register them under torch's names.",
-                    related,
                 )
             )
         shapes_differ = (
@@ -66,7 +64,6 @@ def structure_findings(
                     "broadcast in the forward pass, but state_dicts do not interchange and "
                     "gradients come back in the wrong shape: keep them 1-D, one value per "
                     "feature, and reshape inside forward.",
-                    related,
                 )
             )
         return found
