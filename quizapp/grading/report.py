@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -25,6 +25,25 @@ class Diagnosis:
 
 
 @dataclass(frozen=True, slots=True)
+class Protection:
+    """One protection of the sandbox and whether it was in force for this run, in words."""
+
+    name: str
+    active: bool
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "active": self.active, "detail": self.detail}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Protection | None:
+        if not isinstance(data, dict):
+            return None
+        name, detail = str(data.get("name", "")), str(data.get("detail", ""))
+        return cls(name, data.get("active") is True, detail)
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The verdict on one submission; `passed` only if every check passed."""
 
@@ -35,7 +54,8 @@ class Report:
     duration_s: float = 0.0
     output: str = ""
     cancelled: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # What the sandbox enforced on this machine (empty when the run never reached it).
+    protections: tuple[Protection, ...] = ()
 
     @property
     def failed_checks(self) -> list[CheckResult]:
@@ -51,6 +71,7 @@ class Report:
             ],
             "diagnosis": [{"id": d.id, "message": d.message} for d in self.diagnosis],
             "duration_s": round(self.duration_s, 4),
+            "protections": [p.to_json() for p in self.protections],
         }
 
     def to_wire(self) -> dict[str, Any]:
@@ -82,6 +103,9 @@ class Report:
             duration_s=float(data["duration_s"]),
             output=visible(str(data.get("output", ""))),
             cancelled=bool(data.get("cancelled", False)),
+            protections=tuple(
+                p for p in map(Protection.from_json, data.get("protections") or ()) if p is not None
+            ),
         )
 
 

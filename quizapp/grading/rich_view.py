@@ -56,7 +56,25 @@ def report_view(
     if hint is not None and not report.passed:
         parts.append(Text())
         parts.append(hint)
+    parts.extend(_protections(report, verbose))
     return Group(*parts)
+
+
+def _protections(report: Report, verbose: bool) -> list[RenderableType]:
+    """A protection this machine lacks is always said; `verbose` lists every one in force."""
+    missing = [p for p in report.protections if not p.active]
+    shown = report.protections if verbose else missing
+    if not shown:
+        return []
+    lines: list[RenderableType] = [Text()]
+    if missing:
+        lines.append(Text("Sandbox: not every protection is in force here", style="bold yellow"))
+    else:
+        lines.append(Text("Sandbox:", style="bold"))
+    for p in shown:
+        mark = PASS_MARK if p.active else ("!", "bold yellow")
+        lines.append(_indent(Text.assemble(mark, " ", (p.name, "bold"), f": {p.detail}"), 2))
+    return lines
 
 
 def checks_table(results: Sequence[CheckResult], *, total: int | None = None) -> Table:

@@ -7,15 +7,16 @@ once per drill and kept for later runs; only the submission's own run is forked.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from quizapp.bank.drill import Drill
-from quizapp.grading.child import format_error, run_submission
-from quizapp.grading.protocol import Frame
-from quizapp.grading.report import CheckResult, Diagnosis, Report
+from quizapp.grading.child import format_error
+from quizapp.grading.protocol import Frame, ProtocolError
+from quizapp.grading.report import CheckResult, Diagnosis, Protection, Report
 from quizapp.grading.sandbox import OUTPUT_FAIL_BYTES, ChildRun, Limits, run_child
+from quizapp.grading.source_rules import SourceFindings, read_source
 from quizapp.grading.structure import structure_findings
 from quizapp.grading.suite import (
     Check,
@@ -27,6 +28,7 @@ from quizapp.grading.suite import (
     clone_inputs,
     recorded_from_frame,
 )
+from quizapp.grading.zygote import Zygote
 
 # (checks judged so far, checks in all, the newest check's result): called as each arrives.
 Progress = Callable[[int, int, CheckResult], None]
@@ -86,12 +88,34 @@ class PreparedSuite:
         return self.mistake_runs[key]
 
 
+class FrameOrder:
+    """The only sequence of frames a child may send: what the sandbox enforced, the load, each
+    check the server asked for in its order, the end; anything else is a corrupted channel."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.expected = ["sandbox", "load", *(f"check:{c.name}" for c in checks), "done"]
+        self.position = 0
+
+    def accept(self, frame: Frame) -> None:
+        kind = str(frame.header.get("kind"))
+        got = f"check:{frame.header.get('name')}" if kind == "check" else kind
+        if self.position >= len(self.expected):
+            raise ProtocolError(f"a '{kind}' frame after the end")
+        want = self.expected[self.position]
+        if got != want:
+            raise ProtocolError(f"a '{got}' frame where the grader expected '{want}'")
+        self.position += 1
+        if kind == "load" and frame.header.get("error") is not None:
+            self.position = len(self.expected)  # a file that failed to load sends nothing else
+
+
 def grade(
     prepared: PreparedSuite,
     drill: Drill,
     source: str,
     filename: str,
     *,
+    zygote: Zygote,
     limits: Limits,
     progress: Progress | None = None,
     control_fd: int | None = None,
@@ -102,26 +126,27 @@ def grade(
     checks = prepared.checks
     judged: Judged = {}
 
+    order = FrameOrder(checks)
+
     def on_frame(frame: Frame) -> None:
+        order.accept(frame)
         # Judged as it arrives so the user sees each verdict stream in; `judge` reuses these.
         result = judge_frame(prepared, frame, judged)
         if result is not None and progress is not None:
             progress(len(judged), len(checks), result)
 
-    def target(fd: int) -> None:
-        run_submission(
-            fd,
-            source=source,
-            filename=filename,
-            entry=drill.entry,
-            checks=checks,
-            inputs=prepared.inputs,
-        )
-
+    request = {"drill": drill.id, "entry": drill.entry, "source": source, "filename": filename}
     run = run_child(
-        target, limits=limits, on_frame=on_frame, control_fd=control_fd, on_control=on_control
+        zygote,
+        request,
+        limits=limits,
+        on_frame=on_frame,
+        control_fd=control_fd,
+        on_control=on_control,
     )
-    report = judge(prepared, drill, run, limits, judged)
+    # Read in this process, where the submission cannot reach: evidence it cannot patch.
+    source_findings = read_source(source, [*drill.forbidden, drill.entry])
+    report = judge(prepared, drill, run, limits, judged, zygote.protections, source_findings)
     return Report(
         drill=report.drill,
         passed=report.passed,
@@ -130,6 +155,7 @@ def grade(
         duration_s=time.monotonic() - start,
         output=report.output,
         cancelled=run.cancelled,
+        protections=report.protections,
     )
 
 
@@ -151,20 +177,29 @@ def judge(
     run: ChildRun,
     limits: Limits,
     judged: Judged | None = None,
+    protections: Sequence[Protection] = (),
+    source: SourceFindings | None = None,
 ) -> Report:
     """The verdict from the child's frames alone; nothing the child claims is a verdict.
 
-    `judged` holds the checks already judged while the run streamed in.
+    `judged` holds the checks already judged while the run streamed in; `protections` are the
+    server's and the zygote's, to which the child's own report is added; `source` is what the
+    server read in the submission's text.
     """
+    source = source or SourceFindings()
     output = run.output
     if run.output_bytes > len(run.output.encode()):
         output += f"\n[... output truncated: {run.output_bytes:,} bytes in all]"
     judged = {} if judged is None else judged
     load: Frame | None = None
     finished = False
+    shields = list(protections)
     for frame in run.frames:
         kind = frame.header.get("kind")
-        if kind == "load" and load is None:
+        if kind == "sandbox":
+            found = frame.header.get("protections")
+            shields.extend(p for p in map(Protection.from_json, found or ()) if p is not None)
+        elif kind == "load" and load is None:
             load = frame
         elif kind == "check":
             judge_frame(prepared, frame, judged)
@@ -179,7 +214,7 @@ def judge(
         else:
             message = ending or _exit_message(run, "while loading the file")
         results.append(CheckResult(LOAD_CHECK, False, message))
-        return Report(drill.id, False, tuple(results), output=output)
+        return Report(drill.id, False, tuple(results), output=output, protections=tuple(shields))
     ops: set[str] = {str(o) for o in load.header.get("ops", [])}
     failing: list[Check] = []
     first_missing: str | None = None
@@ -205,14 +240,21 @@ def judge(
         )
         results.insert(0, CheckResult(OUTPUT_CHECK, False, message))
     diagnosis: list[Diagnosis] = []
-    forbidden = _forbidden_message(prepared.suite, drill, ops, load.header.get("mro", []))
+    used = (ops & set(drill.forbidden)) | set(source.builtins)
+    builtin = _forbidden_message(prepared.suite, drill, used, load.header.get("mro", []))
+    forbidden = builtin
+    if source.refused:
+        refused = "\n".join(source.refused)
+        hidden = f"the grader refuses code that could hide what it runs:\n{refused}"
+        forbidden = f"{builtin}\n{hidden}" if builtin else hidden
     results.append(CheckResult(FORBIDDEN_CHECK, forbidden is None, forbidden or ""))
-    if forbidden is not None:
-        diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", forbidden, drill.related))
+    if builtin is not None:
+        diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", builtin, drill.related))
     diagnosis.extend(diagnose(prepared, failing, got))
     diagnosis.extend(structure_findings(family_of(prepared.suite), failing, prepared.refs, got))
     passed = all(r.passed for r in results)
-    return Report(drill.id, passed, tuple(results), tuple(diagnosis), output=output)
+    findings, shown = tuple(diagnosis), tuple(shields)
+    return Report(drill.id, passed, tuple(results), findings, output=output, protections=shown)
 
 
 def _exit_message(run: ChildRun, when: str) -> str:
@@ -225,10 +267,10 @@ def _exit_message(run: ChildRun, when: str) -> str:
     )
 
 
-def _forbidden_message(suite: DrillSuite, drill: Drill, ops: set[str], mro: Any) -> str | None:
-    used = sorted(ops & set(drill.forbidden))
+def _forbidden_message(suite: DrillSuite, drill: Drill, used: set[str], mro: Any) -> str | None:
+    """What the submission used of torch's built-ins (run, or spelled out in its source)."""
     if used:
-        names = ", ".join(f"`{u}`" for u in used)
+        names = ", ".join(f"`{u}`" for u in sorted(used))
         return (
             f"your code runs torch's built-in {names} (through nn, torch.nn.functional, "
             "torch.ops.aten or an alias); this drill asks you to write it from plain tensor ops"

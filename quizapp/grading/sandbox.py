@@ -1,9 +1,10 @@
-"""Running untrusted code in a forked child with limits, and collecting what it sends back.
+"""Running untrusted code in a confined child, and collecting what it sends back.
 
-The child gets its own process group, an address-space ceiling relative to what the (torch-laden)
-server already maps, a CPU-time limit, no stdin, and pipes for its output (kept up to a limit,
-the rest drained and counted) and for result frames. The parent enforces a wall-clock limit with
-SIGKILL to the whole group and reports how the child ended in words.
+The server makes two pipes (result frames, printed output) and asks the zygote to fork a child
+holding only their write ends. The child gets its own process group, an address-space ceiling
+relative to what the (torch-laden) zygote already maps, CPU-time and file-size limits, no stdin,
+its own temporary folder, and the OS protections of `confine`. The server reads both pipes,
+enforces a wall-clock limit with SIGKILL to the whole group and reports how the child ended.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import os
 import resource
 import select
 import signal
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from quizapp.grading.protocol import Frame, FrameReader, ProtocolError
+from quizapp.grading.report import Protection
+
+if TYPE_CHECKING:
+    from quizapp.grading.zygote import Zygote
 
 OUTPUT_LIMIT = 8 * 1024
 # More output than this fails the run; past the kill limit the child is stopped.
@@ -50,6 +58,8 @@ class ChildRun:
     cancelled: bool = False
     protocol_error: str | None = None
     duration_s: float = 0.0
+    # Bytes of an unfinished frame when the channel closed.
+    leftover: int = 0
 
     def ending(self, time_limit: float) -> str:
         """How the child ended, in a sentence (empty if it ended normally)."""
@@ -112,8 +122,11 @@ def _apply_limits(limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _enter_child(frames_w: int, out_w: int, limits: Limits) -> None:
-    """Isolate the freshly forked child: own group, no stdin, captured output, limits."""
+def enter_child(frames_w: int, out_w: int, limits: Limits, tmpdir: str) -> list[Protection]:
+    """Isolate the freshly forked child: own group, no stdin, captured output, limits, and the
+    OS protections; returns the protections in force."""
+    from quizapp.grading.confine import confine
+
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     devnull = os.open(os.devnull, os.O_RDONLY)
@@ -125,52 +138,61 @@ def _enter_child(frames_w: int, out_w: int, limits: Limits) -> None:
     keep = frames_w
     os.closerange(3, keep)
     os.closerange(keep + 1, 1 << 16)
-    _apply_limits(limits)
+    _apply_limits(limits)  # before confining: it reads /proc/self
+    os.chdir(tmpdir)
+    os.environ.update({"HOME": tmpdir, "TMPDIR": tmpdir})
+    tempfile.tempdir = tmpdir
+    sys.dont_write_bytecode = True  # the packages' folders are read-only to the child
+    return confine(tmpdir)
 
 
 def run_child(
-    target: Callable[[int], None],
+    zygote: Zygote,
+    request: dict[str, Any],
     *,
     limits: Limits,
     on_frame: Callable[[Frame], None] | None = None,
     control_fd: int | None = None,
     on_control: Callable[[], bool] | None = None,
 ) -> ChildRun:
-    """Fork, run `target(frames_fd)` in the child, and collect until it ends or is stopped.
+    """Have the zygote run `request` in a confined child; collect until it ends or is stopped.
 
     `control_fd` is watched while waiting; when readable, `on_control()` is called and a True
     result cancels the run.
     """
     frames_r, frames_w = os.pipe()
     out_r, out_w = os.pipe()
+    for fd in (frames_r, out_r):
+        os.set_inheritable(fd, False)
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, which never returns
-        code = 70
-        try:
-            os.close(frames_r)
-            os.close(out_r)
-            _enter_child(frames_w, out_w, limits)
-            target(frames_w)
-            code = 0
-        finally:
-            os._exit(code)
-    with contextlib.suppress(OSError):
-        os.setpgid(pid, pid)  # also done in the child: whichever runs first wins the race
-    os.close(frames_w)
-    os.close(out_w)
+    try:
+        limit_fields = {"time_s": limits.time_s, "memory_mib": limits.memory_mib}
+        pid, pidfd = zygote.spawn({**request, **limit_fields}, frames_w, out_w)
+    except BaseException:
+        for fd in (frames_r, out_r):
+            os.close(fd)
+        raise
+    finally:
+        os.close(frames_w)
+        os.close(out_w)
     run = ChildRun()
     try:
-        _collect(pid, frames_r, out_r, run, start, limits, on_frame, control_fd, on_control)
+        _collect(pidfd, frames_r, out_r, run, start, limits, on_frame, control_fd, on_control)
     finally:
+        _reap(zygote, pid, pidfd, run)
+        os.close(pidfd)
         os.close(frames_r)
         os.close(out_r)
         run.duration_s = time.monotonic() - start
+    stopped = run.timed_out or run.cancelled or run.flooded or run.signal is not None
+    if run.leftover and not stopped and run.protocol_error is None:
+        # A child that ended on its own left half a frame: someone wrote to the channel.
+        run.protocol_error = f"{run.leftover} bytes after the last complete frame"
     return run
 
 
 def _collect(
-    pid: int,
+    pidfd: int,
     frames_r: int,
     out_r: int,
     run: ChildRun,
@@ -181,7 +203,6 @@ def _collect(
     on_control: Callable[[], bool] | None,
 ) -> None:
     reader = FrameReader()
-    pidfd = os.pidfd_open(pid)
     captured = bytearray()
     open_fds = {frames_r, out_r}
     total = 0
@@ -233,21 +254,21 @@ def _collect(
                             on_frame(frame)
             if run.cancelled or run.flooded:
                 break
+        run.leftover = reader.pending
     except ProtocolError as exc:
         run.protocol_error = str(exc)
     finally:
-        _reap(pid, run)
-        os.close(pidfd)
         run.output = captured.decode("utf-8", "replace")
 
 
-def _reap(pid: int, run: ChildRun) -> None:
-    """Kill the child's whole group (grandchildren included) and record how the child ended."""
+def _reap(zygote: Zygote, pid: int, pidfd: int, run: ChildRun) -> None:
+    """Kill the child and its group; the zygote reaps it, sweeps what it left, and says how it
+    ended."""
+    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # the pidfd cannot name a reused pid
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
+    status = zygote.wait_status()
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         # Our own SIGKILL after a normal exit is not news; after a timeout it is expected.

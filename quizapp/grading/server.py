@@ -14,15 +14,28 @@ import time
 import traceback
 from typing import Any
 
-from quizapp.grading.protocol import LineBuffer, ProtocolError, decode_line, encode_line
-from quizapp.grading.report import CheckResult
-from quizapp.grading.sandbox import DEFAULT_MEMORY_MIB, Limits
+# One thread everywhere, set before numpy or torch load their libraries: the child may not start
+# threads, and a BLAS that tries to start its pool there would hang.
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+from quizapp.grading.confine import non_dumpable  # noqa: E402 - after the thread settings
+from quizapp.grading.protocol import (  # noqa: E402
+    LineBuffer,
+    ProtocolError,
+    decode_line,
+    encode_line,
+)
+from quizapp.grading.report import CheckResult, Protection  # noqa: E402
+from quizapp.grading.sandbox import DEFAULT_MEMORY_MIB, Limits  # noqa: E402
+from quizapp.grading.zygote import Zygote, ZygoteError  # noqa: E402
 
 
 class Server:
     """Reads requests, grades one submission at a time, watches for cancellation meanwhile."""
 
-    def __init__(self, in_fd: int, out_fd: int) -> None:
+    def __init__(self, in_fd: int, out_fd: int, zygote: Zygote) -> None:
+        self.zygote = zygote
         self.in_fd = in_fd
         self.out_fd = out_fd
         self.lines = LineBuffer()
@@ -107,6 +120,7 @@ class Server:
                 drill,
                 str(message["source"]),
                 str(message.get("filename") or "submission.py"),
+                zygote=self.zygote,
                 limits=Limits(time_s=limit, memory_mib=memory),
                 progress=progress,
                 control_fd=self.in_fd,
@@ -115,6 +129,10 @@ class Server:
             self.send({"type": "report", "req": req, "report": report.to_wire()})
         except KeyError as exc:
             self.send({"type": "error", "req": req, "message": f"unknown drill {exc}"})
+        except ZygoteError as exc:
+            # No clean process is left to fork from: end, and the client starts a new server.
+            self.send({"type": "error", "req": req, "message": f"the grader must restart: {exc}"})
+            raise
         except Exception:  # the client gets the grader's own failure, in words
             self.send({"type": "error", "req": req, "message": traceback.format_exc(limit=8)})
         finally:
@@ -146,13 +164,12 @@ def warm_up() -> None:
     x2 = torch.randn(4, 3, requires_grad=True, dtype=torch.float64)
     (x2.var(0, unbiased=False) + x2.mean(0)).rsqrt().sum().backward()  # type: ignore[no-untyped-call]
     import torch.overrides
-    import torch.utils._python_dispatch
 
     import quizapp.grading.modulechecks
     import quizapp.grading.runner  # noqa: F401 - imported now so children inherit them
     from quizapp.grading.child import OpLog
 
-    # The dispatch-mode machinery initializes lazily (about a second): pay it here, once.
+    # The function-mode machinery initializes lazily: pay it here, once.
     with OpLog():
         y = nn.BatchNorm1d(5)(torch.randn(4, 5, requires_grad=True))
         (y * y).sum().backward()
@@ -164,8 +181,24 @@ def main() -> int:
     sys.stdout = sys.stderr
     start = time.monotonic()
     warm_up()
+    # Forked now, warm and before any reference is computed or any request is read.
+    zygote = Zygote.start()
+    hidden = non_dumpable()
+    zygote.protections.insert(
+        0,
+        Protection(
+            "server-memory",
+            hidden,
+            "the server's reference results cannot be read through /proc or ptrace"
+            if hidden
+            else "PR_SET_DUMPABLE refused: the server's memory is readable by your user",
+        ),
+    )
     print(f"quizapp grading server warm in {time.monotonic() - start:.2f}s", file=sys.stderr)
-    Server(0, out_fd).serve()
+    try:
+        Server(0, out_fd, zygote).serve()
+    finally:
+        zygote.close()
     return 0
 
 

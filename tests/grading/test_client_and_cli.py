@@ -73,10 +73,13 @@ def test_check_passing_exits_0_with_json(
 ) -> None:
     assert main(["check", "batchnorm1d", str(SOLUTION), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"drill", "passed", "checks", "diagnosis", "duration_s"}
+    assert set(data) == {"drill", "passed", "checks", "diagnosis", "duration_s", "protections"}
     assert data["drill"] == "batchnorm1d" and data["passed"] is True
     assert all(set(c) == {"name", "passed", "message"} for c in data["checks"])
     assert data["diagnosis"] == []
+    # What the sandbox enforced on this machine, each in words.
+    assert all(set(p) == {"name", "active", "detail"} for p in data["protections"])
+    assert {"file-system", "system-calls"} <= {p["name"] for p in data["protections"]}
 
 
 def test_check_failing_exits_1_with_diagnosis(
@@ -161,7 +164,7 @@ def test_check_verbose_does_not_change_json(capsys: pytest.CaptureFixture[str]) 
     for data in (plain, verbose):
         data.pop("duration_s")
     assert plain == verbose
-    assert set(plain) == {"drill", "passed", "checks", "diagnosis"}
+    assert set(plain) == {"drill", "passed", "checks", "diagnosis", "protections"}
     assert [set(d) for d in plain["diagnosis"]] == [{"id", "message"}]
     assert re.search(r" \(quiz: [\w.-]+(, [\w.-]+)*\)$", plain["diagnosis"][0]["message"])
 
