@@ -17,6 +17,7 @@ import annotated_types as at
 
 from quizapp.bank.cache import DeckCache, cache_key, cached
 from quizapp.bank.files import read_bytes
+from quizapp.bank.folding import fold_prose
 from quizapp.bank.loader import DRILLS_FOLDER, SHIPPED_BANK
 from quizapp.bank.model import FORMAT_VERSION, LocalizedText, NonEmptyStr, QuestionId
 from quizapp.bank.problems import Problem
@@ -88,7 +89,7 @@ def validate_drill(
         if not hint.zh:
             problems.append(Problem(name, doc.line_of(("hints", i)), "every hint needs zh text"))
     problems.extend(_starter_problems(drill, doc, name))
-    return (drill if not problems else None), problems
+    return (fold_prose(drill) if not problems else None), problems
 
 
 def _starter_problems(drill: Drill, doc: YamlDocument, name: str) -> list[Problem]:
