@@ -17,7 +17,6 @@ import annotated_types as at
 
 from quizapp.bank.cache import DeckCache, cache_key, cached
 from quizapp.bank.files import read_bytes
-from quizapp.bank.folding import fold_prose
 from quizapp.bank.loader import DRILLS_FOLDER, SHIPPED_BANK
 from quizapp.bank.model import FORMAT_VERSION, LocalizedText, NonEmptyStr, QuestionId
 from quizapp.bank.problems import Problem
@@ -64,6 +63,7 @@ def validate_drill(
     doc: YamlDocument, name: str, expected_id: str
 ) -> tuple[Drill | None, list[Problem]]:
     """The drill in `doc`, or None, and every problem found (as `FILE:LINE: message`)."""
+    from quizapp.bank.folding import fold_prose
     from quizapp.bank.validation import _validate
 
     data = doc.data
