@@ -23,12 +23,11 @@ _JOINS = _CJK + r"\u2014\u2026\u2018\u2019\u201c\u201d"
 # Full-width punctuation carries its own spacing, so a break next to it joins whatever is on
 # the other side (`code`\n（注） reads `code`（注）, not `code` （注）).
 _FULL_WIDTH_PUNCTUATION = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-_BREAK = r"[ \t]?\n[ \t]*"
-_JOIN_AT = re.compile(
-    rf"(?<=[{_JOINS}]){_BREAK}(?=[{_JOINS}])"
-    rf"|(?<=[{_FULL_WIDTH_PUNCTUATION}]){_BREAK}(?=\S)"
-    rf"|(?<=\S){_BREAK}(?=[{_FULL_WIDTH_PUNCTUATION}])"
-)
+_JOINS_ONE = re.compile(f"[{_JOINS}]")
+_FULL_WIDTH_ONE = re.compile(f"[{_FULL_WIDTH_PUNCTUATION}]")
+# A line break with the indentation after it; one space before it is still a soft break, two
+# make a hard break (then the character before the match is a space, and nothing joins).
+_BREAK = re.compile(r"[ \t]?\n[ \t]*")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 # A line that starts a new block inside the text: a list item, a quote, a table row, HTML.
@@ -52,7 +51,7 @@ def join_folded_lines(source: str) -> str:
     elsewhere stay as they are (Markdown shows them as a space), and so does everything
     inside code blocks and inline code.
     """
-    if "\n" not in source or not re.search(f"[{_JOINS}]", source):
+    if "\n" not in source or not _JOINS_ONE.search(source):
         return source
     out: list[str] = []
     paragraph: list[str] = []
@@ -95,14 +94,29 @@ def _join_paragraph(lines: list[str]) -> list[str]:
     if len(lines) < 2:
         return lines
     text = "\n".join(lines)
-    in_code = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+    in_code = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+    kept: list[str] = []
+    position = 0
+    for match in _BREAK.finditer(text):
+        start, end = match.span()
+        if (
+            start
+            and _joins(text[start - 1], text[end : end + 1])
+            and not any(left < start < right for left, right in in_code)
+        ):
+            kept.append(text[position:start])
+            position = end
+    kept.append(text[position:])
+    return "".join(kept).split("\n")
 
-    def join(match: re.Match[str]) -> str:
-        if any(start < match.start() < end for start, end in in_code):
-            return match[0]
-        return ""
 
-    return _JOIN_AT.sub(join, text).split("\n")
+def _joins(before: str, after: str) -> bool:
+    """Whether a line break between these two characters is only the source's folding."""
+    if not after or before.isspace() or after.isspace():
+        return False
+    if _JOINS_ONE.match(before) and _JOINS_ONE.match(after):
+        return True
+    return bool(_FULL_WIDTH_ONE.match(before) or _FULL_WIDTH_ONE.match(after))
 
 
 def fold_text(value: Text) -> Text:
