@@ -27,8 +27,9 @@ from quizapp import __version__
 from quizapp.bank.deck import LoadedDeck
 from quizapp.bank.problems import Problem
 
-# Bump whenever the model classes change shape: old entries then miss instead of misloading.
-CACHE_VERSION = 9
+# Bump whenever the model classes change shape, or loading changes what they hold (10: folded
+# CJK line breaks joined): old entries then miss instead of misloading or showing stale text.
+CACHE_VERSION = 10
 _MAGIC = "quizapp-deck-cache"
 _TAG_BYTES = 32  # HMAC-SHA256
 KEY_NAME = "key"

@@ -63,6 +63,7 @@ def validate_drill(
     doc: YamlDocument, name: str, expected_id: str
 ) -> tuple[Drill | None, list[Problem]]:
     """The drill in `doc`, or None, and every problem found (as `FILE:LINE: message`)."""
+    from quizapp.bank.folding import fold_prose
     from quizapp.bank.validation import _validate
 
     data = doc.data
@@ -88,7 +89,7 @@ def validate_drill(
         if not hint.zh:
             problems.append(Problem(name, doc.line_of(("hints", i)), "every hint needs zh text"))
     problems.extend(_starter_problems(drill, doc, name))
-    return (drill if not problems else None), problems
+    return (fold_prose(drill) if not problems else None), problems
 
 
 def _starter_problems(drill: Drill, doc: YamlDocument, name: str) -> list[Problem]:

@@ -13,6 +13,7 @@ import difflib
 import math
 from typing import TYPE_CHECKING, Any
 
+from quizapp.bank.folding import fold_prose
 from quizapp.bank.model import (
     FORMAT_VERSION,
     QUESTION_TYPES,
@@ -108,6 +109,7 @@ def validate_deck(
             lines.append(doc.line_of(("questions", index, "id")))
     if not isinstance(header, DeckHeader):
         return None, problems, ()
+    header = fold_prose(header)
     deck = LoadedDeck(
         deck_id=deck_id,
         path=name,
@@ -145,7 +147,8 @@ def validate_question(
     problems.extend(
         Problem(name, doc.line_of((*path, *sub)), msg) for sub, msg in semantic_problems(question)
     )
-    return question if len(problems) == before else None
+    # Checked as written, kept as it reads (see `folding`: line breaks that only folded CJK).
+    return fold_prose(question) if len(problems) == before else None
 
 
 def semantic_problems(q: Question) -> list[tuple[NodePath, str]]:

@@ -6,9 +6,12 @@ directives (`#separator:tab`, `#html:true`, `#notetype:Basic`, `#deck:...`, `#co
 `#tags column:3`, `#guid column:4`), so Anki needs no questions asked, and the question id as
 the note's GUID makes a second import update the notes instead of duplicating them.
 
-Fields are HTML: text is escaped (quotes too, so Anki's CSV reader never sees a quoted field),
-newlines become `<br>`, tabs become spaces, and a `#` opening a line is written as `&#35;` so no
-record can pass for a comment line.
+Fields are HTML on one line. Deck text is Markdown and is rendered as Anki shows it (`*em*`,
+`code`, code blocks, lists, paragraphs; lines the YAML source only folded are joined, see
+`markdown_html`); other text (accepted answers, numbers, code) is escaped with newlines as
+`<br>`. Either way HTML in the text is escaped (quotes too, so Anki's CSV reader never sees a
+quoted field), tabs become spaces, and a field never opens with `#` (a comment line for Anki) or
+a character a spreadsheet would read as a formula.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from quizapp.bank.model import (
     TrueFalse,
     text_in,
 )
+from quizapp.quiz.markdown_html import code_html, inline_markdown_html, markdown_html
 from quizapp.quiz.presentation import choice_order
 
 ANKI_COLUMNS = ("Front", "Back", "Tags", "GUID")
@@ -51,9 +55,14 @@ def html_field(text: str) -> str:
     """Plain text as one Anki HTML field: escaped, newlines as <br>, no tabs."""
     escaped = html.escape(text.strip("\n"), quote=True).replace("\t", "    ")
     escaped = escaped.replace("\r\n", "\n").replace("\r", "\n")
-    if escaped[:1] in _ENTITY:  # a comment line for Anki, a formula for a spreadsheet
-        escaped = _ENTITY[escaped[0]] + escaped[1:]
-    return escaped.replace("\n", "<br>")
+    return defused(escaped.replace("\n", "<br>"))
+
+
+def defused(field: str) -> str:
+    """An HTML field whose first character can start neither a comment line nor a formula."""
+    if field[:1] in _ENTITY:
+        return _ENTITY[field[0]] + field[1:]
+    return field
 
 
 # Characters that start a comment line (Anki) or a formula (a spreadsheet opening the file):
@@ -65,10 +74,6 @@ def plain_cell(text: str) -> str:
     """A non-HTML column (tags, GUID): one line, no tab, never read as a formula."""
     cell = "".join(" " if ch in "\t\r\n" else ch for ch in text)
     return "_" + cell if cell[:1] in _ENTITY else cell
-
-
-def _pre(text: str) -> str:
-    return "<pre><code>" + html_field(text) + "</code></pre>"
 
 
 def anki_tag(tag: str) -> str:
@@ -87,11 +92,11 @@ def _shown(q: SingleChoice | MultipleChoice) -> tuple[int, ...]:
 def _answer(q: Question, lang: Lang) -> str:
     if isinstance(q, SingleChoice | MultipleChoice):
         right = [
-            f"{chr(ord('A') + place)}. {text_in(q.choices[i].text, lang)}"
+            f"✓ {chr(ord('A') + place)}. {inline_markdown_html(text_in(q.choices[i].text, lang))}"
             for place, i in enumerate(_shown(q))
             if q.choices[i].correct
         ]
-        return "<br>".join("✓ " + html_field(t) for t in right)
+        return "<br>".join(right)
     if isinstance(q, TrueFalse):
         return "True" if q.answer else "False"
     if isinstance(q, Numeric):
@@ -106,36 +111,46 @@ def _answer(q: Question, lang: Lang) -> str:
         shown = list(q.accept) or [f"/{p}/" for p in q.patterns]
         return html_field(" / ".join(shown))
     if isinstance(q, Open):
-        rubric = "".join(f"<li>{html_field(text_in(r, lang))}</li>" for r in q.rubric)
-        return html_field(text_in(q.model_answer, lang)) + f"<ul>{rubric}</ul>"
+        rubric = "".join(f"<li>{inline_markdown_html(text_in(r, lang))}</li>" for r in q.rubric)
+        return markdown_html(text_in(q.model_answer, lang)) + f"<ul>{rubric}</ul>"
     assert isinstance(q, CodeOutput)
-    return _pre(q.output)
+    return code_html(q.output)
+
+
+def _answer_text(q: Question, lang: Lang) -> str | None:
+    """The answer as the deck writes it, where a card's explanation may just repeat it."""
+    if isinstance(q, ShortAnswer):
+        return " / ".join(q.accept)
+    if isinstance(q, Open):
+        return text_in(q.model_answer, lang)
+    return None
 
 
 def _front(q: Question, lang: Lang) -> str:
-    front = html_field(text_in(q.prompt, lang))
+    front = markdown_html(text_in(q.prompt, lang))
     if isinstance(q, SingleChoice | MultipleChoice):
         items = "".join(
-            f"<li>{html_field(text_in(q.choices[i].text, lang))}</li>" for i in _shown(q)
+            f"<li>{inline_markdown_html(text_in(q.choices[i].text, lang))}</li>" for i in _shown(q)
         )
         front += f'<ol type="A">{items}</ol>'
     elif isinstance(q, CodeOutput):
-        front += _pre(q.code)
+        front += code_html(q.code)
     elif isinstance(q, TrueFalse):
-        front += "<br>(true or false?)"
-    return front
+        front += "<p>(true or false?)</p>"
+    return defused(front)
 
 
 def note_for(q: Question, lang: Lang, *, deck_id: str | None = None) -> AnkiNote:
     """The Anki note of one question, in `lang` (English where that language is missing)."""
     explanation: Text = q.explanation
-    answer, why = _answer(q, lang), html_field(text_in(explanation, lang))
+    answer, why = _answer(q, lang), text_in(explanation, lang)
     # A deck imported from a two-column file explains a card with its own answer: once is enough.
-    back = answer if why == answer else f"{answer}<hr>{why}"
+    repeated = why.strip() == (_answer_text(q, lang) or "").strip()
+    back = answer if repeated else f"{answer}<hr>{markdown_html(why)}"
     tags = [anki_tag(t) for t in q.tags]
     if deck_id:
         tags.append(anki_tag(f"quizapp::{deck_id}"))
-    return AnkiNote(_front(q, lang), back, tuple(dict.fromkeys(tags)), GUID_PREFIX + q.id)
+    return AnkiNote(_front(q, lang), defused(back), tuple(dict.fromkeys(tags)), GUID_PREFIX + q.id)
 
 
 def anki_tsv(notes: Iterable[AnkiNote], *, deck: str) -> str:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from quizapp.bank.text import Lang
 from quizapp.study import Study, open_study
+from quizapp.tui import line_breaking
 from quizapp.tui.screens.home import HomeScreen
 
 
@@ -31,6 +32,7 @@ class QuizApp(App[None]):
     language: reactive[Lang] = reactive("en")
 
     def __init__(self, study: Study) -> None:
+        line_breaking.install()  # Chinese wraps between characters, not only at spaces
         super().__init__()
         self.study = study
         self.set_reactive(QuizApp.language, study.language)

@@ -344,7 +344,7 @@ def test_anki_back_does_not_repeat_an_answer_that_is_its_own_explanation() -> No
         explanation="Because N, not N-1.",
         accept=("biased",),
     )
-    assert note_for(other, "en").back == "biased<hr>Because N, not N-1."
+    assert note_for(other, "en").back == "biased<hr><p>Because N, not N-1.</p>"
 
 
 def test_the_shown_order_and_overrides_move_with_an_exported_history(

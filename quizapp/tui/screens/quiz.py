@@ -29,6 +29,7 @@ from quizapp.quiz.presentation import choice_order
 from quizapp.study import now
 from quizapp.study_records import AnswerRecord, SessionResult, StudySession
 from quizapp.tui.errors import guarded
+from quizapp.tui.inline_text import inline_text
 from quizapp.tui.widgets.answers import AnswerArea
 
 if TYPE_CHECKING:
@@ -285,11 +286,13 @@ class QuizScreen(Screen[None]):
         self.hints_shown += 1
         self.refresh_bindings()
         label = self.labels["hint"]
-        shown = "\n".join(
-            f"{label} {i + 1}: {text_in(h, lang)}" for i, h in enumerate(hints[: self.hints_shown])
+        # Styled like the options (inline Markdown, folded lines joined); never read as markup.
+        shown = Text("\n").join(
+            Text(f"{label} {i + 1}: ") + inline_text(text_in(h, lang))
+            for i, h in enumerate(hints[: self.hints_shown])
         )
         widget = self.query_one("#hints", Static)
-        widget.update(Text(shown))  # deck text: never read as markup
+        widget.update(shown)
         widget.display = True
 
     @guarded
