@@ -17,7 +17,16 @@ import torch
 from torch import nn
 
 from quizapp.grading.mistakes_dropout import DROPOUT2D_MISTAKES, DROPOUT_MISTAKES
-from quizapp.grading.suite import Array, Check, DrillSuite, Inputs, Recorded, Recorder, seeded
+from quizapp.grading.suite import (
+    Array,
+    Check,
+    DrillSuite,
+    Finding,
+    Inputs,
+    Recorded,
+    Recorder,
+    seeded,
+)
 
 Z = 5.5
 Stats = dict[str, Any]
@@ -236,6 +245,32 @@ def _same_exact(ref: Recorded, got: Recorded, inputs: Inputs) -> str | None:
     return None if abs(ra - rb) < 0.05 and ra > 0 and rb > 0 else "different"
 
 
+DEFAULT_P = Finding(
+    "dropout.wrong-default-p",
+    "The default `p` is not torch's: nn.Dropout() drops with p=0.5.",
+)
+P_ZERO = Finding(
+    "dropout.p0-not-handled",
+    "p=0 does not return the input unchanged: with nothing dropped the scale 1/(1-p) is 1 and "
+    "the output must equal the input (no division by p, no NaN or inf).",
+)
+P_ONE = Finding(
+    "dropout.p1-not-handled",
+    "p=1 does not return all zeros: 1/(1-p) divides by zero, so torch returns zeros without "
+    "scaling. Handle p=1 before dividing.",
+)
+P_RANGE = Finding(
+    "dropout.p-not-validated",
+    "A probability outside [0, 1] is accepted: torch raises ValueError in the constructor "
+    "(nn.Dropout(1.5), nn.Dropout(-0.1)). Check p when the layer is made.",
+)
+INPLACE = Finding(
+    "dropout.inplace-not-honoured",
+    "The `inplace` argument is not honoured: torch writes the result into the input tensor "
+    "(and returns it) only when inplace=True, and leaves the input untouched otherwise.",
+)
+
+
 def dropout_checks(channels: bool) -> list[Check]:
     shape = (64, 256, 2, 2) if channels else (64, 2000)
 
@@ -256,19 +291,39 @@ def dropout_checks(channels: bool) -> list[Check]:
     name = "default p is 0.5"
     checks.append(
         Check(
-            name, run_train(None), inputs(name), judge_train(0.5, channels), agree_train(channels)
+            name,
+            run_train(None),
+            inputs(name),
+            judge_train(0.5, channels),
+            agree_train(channels),
+            findings=(DEFAULT_P,),
         )
     )
-    for p, mode, kind, label in (
-        (0.5, "eval", "identity", "eval mode is the identity"),
-        (0.0, "train", "identity", "p=0 keeps everything"),
-        (1.0, "train", "zeros", "p=1 drops everything (no NaN)"),
+    for p, mode, kind, label, findings in (
+        (0.5, "eval", "identity", "eval mode is the identity", ()),
+        (0.0, "train", "identity", "p=0 keeps everything", (P_ZERO,)),
+        (1.0, "train", "zeros", "p=1 drops everything (no NaN)", (P_ONE,)),
     ):
         checks.append(
-            Check(label, run_exact(p, mode), inputs(label, False), _exact_judge(kind), _same_exact)
+            Check(
+                label,
+                run_exact(p, mode),
+                inputs(label, False),
+                _exact_judge(kind),
+                _same_exact,
+                findings=findings,
+            )
         )
-    checks.append(Check("p outside [0, 1] raises ValueError", run_rejects))
-    checks.append(Check("inplace argument", run_inplace, inputs("inplace", False), judge_inplace))
+    checks.append(Check("p outside [0, 1] raises ValueError", run_rejects, findings=(P_RANGE,)))
+    checks.append(
+        Check(
+            "inplace argument",
+            run_inplace,
+            inputs("inplace", False),
+            judge_inplace,
+            findings=(INPLACE,),
+        )
+    )
     checks.append(
         Check(
             "gradient is grad_out * mask / (1-p)",

@@ -16,6 +16,7 @@ import torch
 
 from quizapp.grading.suite import (
     Check,
+    Finding,
     Inputs,
     Recorded,
     Recorder,
@@ -43,6 +44,8 @@ class Config:
     kwargs: dict[str, Any] = field(default_factory=dict)
     # Input shapes for this configuration; None means the drill's shapes.
     shapes: tuple[tuple[int, ...], ...] | None = None
+    # What a failure of this configuration's own says (not the default's): see aspects.py.
+    findings: tuple[Finding, ...] = ()
 
 
 def probe(gen: torch.Generator, shape: Sequence[int], kind: str, dtype: str) -> torch.Tensor:
@@ -292,14 +295,24 @@ class ModuleDrill:
 def module_checks(drill: ModuleDrill) -> list[Check]:
     """The standard parity checks of a normalization layer drill."""
     ref = drill.reference
+    default = drill.configs[0]
     checks: list[Check] = []
+
+    def aspect(config: Config, name: str) -> tuple[tuple[Finding, ...], str | None]:
+        """A non-default configuration's findings, judged against the default's same check."""
+        if config is default:
+            return (), None
+        return config.findings, name.replace(config.label, default.label)
+
     for config in drill.configs:
 
         def keys_inputs(config: Config = config) -> Inputs:
             return {"seq": drill.seq(config, "float32", seeded("keys"), config.label)}
 
+        name = f"state_dict keys ({config.label})"
+        findings, baseline = aspect(config, name)
         checks.append(
-            Check(f"state_dict keys ({config.label})", run_keys, keys_inputs, judge=judge_keys)
+            Check(name, run_keys, keys_inputs, judge_keys, findings=findings, baseline=baseline)
         )
     for config in drill.configs:
         for dtype in DTYPES:
@@ -317,7 +330,10 @@ def module_checks(drill: ModuleDrill) -> list[Check]:
                         seqs.append(seq)
                 return {"seqs": seqs}
 
-            checks.append(Check(name, run_sequences, seq_inputs))
+            findings, baseline = aspect(config, name)
+            checks.append(
+                Check(name, run_sequences, seq_inputs, findings=findings, baseline=baseline)
+            )
 
     def fresh_inputs() -> Inputs:
         gen = seeded("fresh")
@@ -346,7 +362,10 @@ def module_checks(drill: ModuleDrill) -> list[Check]:
                     seqs.append(seq)
                 return {"seqs": seqs}
 
-            checks.append(Check(name, run_gradients, grad_inputs))
+            findings, baseline = aspect(config, name)
+            checks.append(
+                Check(name, run_gradients, grad_inputs, findings=findings, baseline=baseline)
+            )
     loads = [drill.config(label) for label in drill.load_configs] or [drill.configs[0]]
     if drill.history:
 

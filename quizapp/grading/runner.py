@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizapp.bank.drill import Drill
+from quizapp.grading.aspects import aspect_findings
 from quizapp.grading.child import format_error
 from quizapp.grading.protocol import Frame, ProtocolError
 from quizapp.grading.report import CheckResult, Diagnosis, Protection, Report
@@ -250,8 +251,11 @@ def judge(
     results.append(CheckResult(FORBIDDEN_CHECK, forbidden is None, forbidden or ""))
     if builtin is not None:
         diagnosis.append(Diagnosis(f"{drill.id}.uses-builtin", builtin, drill.related))
-    diagnosis.extend(diagnose(prepared, failing, got))
+    explained: set[str] = set()
+    diagnosis.extend(diagnose(prepared, failing, got, explained))
     diagnosis.extend(structure_findings(family_of(prepared.suite), failing, prepared.refs, got))
+    named = {d.id for d in diagnosis}
+    diagnosis.extend(aspect_findings(prepared.checks, judged, prepared.refs, explained, named))
     passed = all(r.passed for r in results)
     findings, shown = tuple(diagnosis), tuple(shields)
     return Report(drill.id, passed, tuple(results), findings, output=output, protections=shown)
@@ -296,12 +300,16 @@ def family_of(suite: DrillSuite) -> str:
 
 
 def diagnose(
-    prepared: PreparedSuite, failing: list[Check], got: dict[str, Recorded]
+    prepared: PreparedSuite,
+    failing: list[Check],
+    got: dict[str, Recorded],
+    explained_names: set[str] | None = None,
 ) -> list[Diagnosis]:
     """Name every catalogued mistake that reproduces the user's numbers where they differ.
 
     Greedy: the mistake explaining the most remaining failed checks first, then the next one on
-    what is left, until no mistake explains any of it.
+    what is left, until no mistake explains any of it. The names of the checks the named
+    mistakes explain are added to `explained_names`.
     """
     remaining = [c for c in failing if c.name in got]
     found: list[Diagnosis] = []
@@ -325,6 +333,8 @@ def diagnose(
         mistake, explained = best
         used.add(mistake.id)
         found.append(Diagnosis(mistake.id, _diagnosis_text(mistake), mistake.related))
+        if explained_names is not None:
+            explained_names.update(c.name for c in explained)
         remaining = [c for c in remaining if c not in explained]
     return found
 

@@ -90,6 +90,19 @@ def tolerance_for(name: str, want: Array) -> Tolerance:
     return GRAD32 if grad else FLOAT32
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check (or a group of checks) failing on its own says about the submission.
+
+    `when` picks the finding among a check's several: it applies if an array whose name
+    contains one of these words differs from torch's, or the check's error mentions one.
+    """
+
+    id: str
+    message: str
+    when: tuple[str, ...] = ()
+
+
 RunFn = Callable[[Any, Inputs, Recorder], None]
 JudgeFn = Callable[[Recorded, Recorded, Inputs], "str | None"]
 
@@ -108,6 +121,7 @@ class Check:
         judge: decides pass/fail from (reference, submission); None means "same numbers".
         agree: whether two runs behave alike, used to match catalogued mistakes; None means
             "same numbers" (statistical checks compare statistics instead).
+        findings, baseline: turn a failure of this check into named findings (see below).
     """
 
     name: str
@@ -115,6 +129,11 @@ class Check:
     make_inputs: Callable[[], Inputs] = _no_inputs
     judge: JudgeFn | None = None
     agree: JudgeFn | None = None
+    # The aspect this check probes on its own: named when it fails and no catalogued mistake
+    # explains it. A check with a `baseline` (the same check on the default configuration)
+    # names its findings only for a failure the baseline does not share.
+    findings: tuple[Finding, ...] = ()
+    baseline: str | None = None
 
     def verdict(self, ref: Recorded, got: Recorded, inputs: Inputs) -> str | None:
         """None if the submission passes, else what is wrong."""
@@ -132,7 +151,7 @@ class Check:
             return (
                 other.error_type is not None
                 and other.error_type == got.error_type
-                and _error_line(other.error) == _error_line(got.error)
+                and error_line(other.error) == error_line(got.error)
             )
         if self.agree is not None:
             return self.agree(other, got, inputs) is None
@@ -163,7 +182,7 @@ class DrillSuite:
     warm_up: Callable[[], None] | None = None
 
 
-def _error_line(error: str | None) -> str:
+def error_line(error: str | None) -> str:
     """The last non-empty line of an error report (`Type: message`), without the traceback."""
     lines = [line.strip() for line in (error or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""

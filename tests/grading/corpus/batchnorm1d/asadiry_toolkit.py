@@ -18,8 +18,8 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   torch.no_grad() from the graph's batch mean/var, so the buffers require grad and hold a
   grad_fn (AddBackward0) that chains across steps.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- interface:batchnorm1d.no-affine-false: affine=False still creates weight and bias.
-- interface:batchnorm1d.no-track-running-stats-false: track_running_stats=False still registers
+- batchnorm.affine-false-unsupported: affine=False still creates weight and bias.
+- batchnorm.track-running-stats-false-unsupported: track_running_stats=False still registers
   the running buffers and eval normalizes with them (max abs error 6.7 in the weight gradient).
 """
 
@@ -32,8 +32,8 @@ EXPECTED = [
     "new:batchnorm1d.no-num-batches-tracked",
     "new:batchnorm1d.running-stats-carry-graph",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
-    "interface:batchnorm1d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

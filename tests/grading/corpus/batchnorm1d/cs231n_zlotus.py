@@ -26,8 +26,8 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   graph's batch mean/var without torch.no_grad(), so they require grad and hold a grad_fn.
 - interface:batchnorm1d.2d-input-only: `N, D = x.shape` raises ValueError for (N, C, L) input.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (None * Tensor).
-- interface:batchnorm1d.no-affine-false: affine=False still creates weight and bias.
-- interface:batchnorm1d.no-track-running-stats-false: track_running_stats=False still tracks
+- batchnorm.affine-false-unsupported: affine=False still creates weight and bias.
+- batchnorm.track-running-stats-false-unsupported: track_running_stats=False still tracks
   running statistics and eval normalizes with them (eval output max abs error 2.6).
 """
 
@@ -42,8 +42,8 @@ EXPECTED = [
     "new:batchnorm1d.running-stats-carry-graph",
     "interface:batchnorm1d.2d-input-only",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
-    "interface:batchnorm1d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

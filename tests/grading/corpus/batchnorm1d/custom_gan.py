@@ -18,8 +18,8 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   grad_fn (AddBackward0) that chains across steps.
 - batchnorm.wrong-dims: reduces over dim 0 only; (N, C, L) input fails to broadcast.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- interface:batchnorm1d.no-affine-false: affine=False still creates gamma and beta.
-- interface:batchnorm1d.no-track-running-stats-false: track_running_stats=False still registers
+- batchnorm.affine-false-unsupported: affine=False still creates gamma and beta.
+- batchnorm.track-running-stats-false-unsupported: track_running_stats=False still registers
   the running buffers and eval normalizes with them (eval output max abs error 1.9).
 """
 
@@ -33,8 +33,8 @@ EXPECTED = [
     "new:batchnorm1d.running-stats-carry-graph",
     "batchnorm.wrong-dims",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
-    "interface:batchnorm1d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

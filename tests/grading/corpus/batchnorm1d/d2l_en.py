@@ -27,14 +27,14 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - batchnorm.param-shape: gamma/beta (and their gradients) have shape (1, C), not (C,).
 - interface:batchnorm1d.2d-input-only: (N, C, L) input fails `assert len(X.shape) in (2, 4)`
   (training, and eval with grad enabled).
-- interface:batchnorm1d.eps-fixed: eps is hard-coded to 1e-5; with eps=1e-3 the training output
+- batchnorm.eps-argument-ignored: eps is hard-coded to 1e-5; with eps=1e-3 the training output
   differs by 1.7e-4 (float32, N(2, 9) input), more for small variances.
-- interface:batchnorm1d.momentum-fixed: momentum is hard-coded to 0.1; with momentum=0.3
+- batchnorm.momentum-argument-ignored: momentum is hard-coded to 0.1; with momentum=0.3
   running_mean is off by 0.6 after one step.
 - batchnorm.momentum-none-unsupported: momentum=None is ignored (0.1 is used) instead of a
   cumulative average (running_mean off by 2.7 after one step).
-- interface:batchnorm1d.no-affine-false: affine=False still creates trainable gamma/beta.
-- interface:batchnorm1d.no-track-running-stats-false: track_running_stats=False still keeps
+- batchnorm.affine-false-unsupported: affine=False still creates trainable gamma/beta.
+- batchnorm.track-running-stats-false-unsupported: track_running_stats=False still keeps
   moving statistics and uses them under torch.no_grad().
 """
 
@@ -51,11 +51,11 @@ EXPECTED = [
     "batchnorm.param-names",
     "batchnorm.param-shape",
     "interface:batchnorm1d.2d-input-only",
-    "interface:batchnorm1d.eps-fixed",
-    "interface:batchnorm1d.momentum-fixed",
+    "batchnorm.eps-argument-ignored",
+    "batchnorm.momentum-argument-ignored",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
-    "interface:batchnorm1d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

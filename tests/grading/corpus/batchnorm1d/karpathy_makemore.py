@@ -21,8 +21,8 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias;
   state_dicts do not load either way.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- interface:batchnorm1d.no-affine-false: affine=False still creates trainable gamma/beta.
-- interface:batchnorm1d.no-track-running-stats-false: with track_running_stats=False eval still
+- batchnorm.affine-false-unsupported: affine=False still creates trainable gamma/beta.
+- batchnorm.track-running-stats-false-unsupported: with track_running_stats=False eval still
   normalizes with the running statistics (max abs error 6.7 in the weight gradient, eval).
 """
 
@@ -36,8 +36,8 @@ EXPECTED = [
     "batchnorm.buffers-wrong-shape",
     "batchnorm.param-names",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
-    "interface:batchnorm1d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

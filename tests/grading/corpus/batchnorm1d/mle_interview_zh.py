@@ -34,7 +34,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - batchnorm.wrong-dims: (N, C, L) input is reduced over dim 0 only; gamma then fails to
   broadcast unless L == C.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- interface:batchnorm1d.no-affine-false: affine=False still creates trainable _gamma/_beta.
+- batchnorm.affine-false-unsupported: affine=False still creates trainable _gamma/_beta.
 """
 
 import torch
@@ -51,7 +51,7 @@ EXPECTED = [
     "new:batchnorm1d.running-stats-carry-graph",
     "batchnorm.wrong-dims",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm1d.no-affine-false",
+    "batchnorm.affine-false-unsupported",
 ]
 
 

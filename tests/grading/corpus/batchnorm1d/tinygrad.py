@@ -14,7 +14,7 @@ Adapted:
 - dropped the docstring (a usage example)
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- new:batchnorm1d.num-batches-tracked-without-running-stats: num_batches_tracked is registered
+- batchnorm.track-running-stats-false-unsupported: num_batches_tracked is registered
   even with track_running_stats=False, so that state_dict has an extra key
   (weight, bias, num_batches_tracked vs torch's weight, bias); it stays 0 there.
 Outputs, running statistics, num_batches_tracked and gradients match torch for (N, C) and
@@ -26,7 +26,7 @@ from torch import nn
 
 EXPECTED = [
     "batchnorm.momentum-none-unsupported",
-    "new:batchnorm1d.num-batches-tracked-without-running-stats",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

@@ -17,7 +17,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   else to use).
 - batchnorm.param-names: the affine parameters are gamma/beta, not weight/bias.
 - interface:batchnorm1d.2d-input-only: (N, C, L) input fails `assert len(input.shape) == 2`.
-- interface:batchnorm1d.no-affine-false: affine=False still creates gamma and beta.
+- batchnorm.affine-false-unsupported: affine=False still creates gamma and beta.
 """
 
 import torch
@@ -29,7 +29,7 @@ EXPECTED = [
     "batchnorm.batch-stats-in-eval",
     "batchnorm.param-names",
     "interface:batchnorm1d.2d-input-only",
-    "interface:batchnorm1d.no-affine-false",
+    "batchnorm.affine-false-unsupported",
 ]
 
 

@@ -26,15 +26,15 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   state_dicts do not load either way.
 - batchnorm.param-shape: gamma/beta (and their gradients) have shape
   (1, C, 1, 1), not (C,).
-- interface:batchnorm2d.eps-fixed: eps is hard-coded to 1e-5; eps=1e-3 gives training outputs
+- batchnorm.eps-argument-ignored: eps is hard-coded to 1e-5; eps=1e-3 gives training outputs
   off by 2.4e-4 (float32), more for small variances.
-- interface:batchnorm2d.momentum-fixed: momentum is hard-coded (0.9 in the book's reversed
+- batchnorm.momentum-argument-ignored: momentum is hard-coded (0.9 in the book's reversed
   convention, which equals torch's default 0.1); momentum=0.3 gives running_mean off by 0.5
   after one step.
 - batchnorm.momentum-none-unsupported: momentum=None is ignored instead of a cumulative average
   (running_mean off by 2.4 after one step).
-- interface:batchnorm2d.no-affine-false: affine=False still creates trainable gamma/beta.
-- interface:batchnorm2d.no-track-running-stats-false: track_running_stats=False still keeps
+- batchnorm.affine-false-unsupported: affine=False still creates trainable gamma/beta.
+- batchnorm.track-running-stats-false-unsupported: track_running_stats=False still keeps
   moving statistics and uses them under torch.no_grad().
 """
 
@@ -50,11 +50,11 @@ EXPECTED = [
     "new:batchnorm2d.stats-named-moving",
     "batchnorm.param-names",
     "batchnorm.param-shape",
-    "interface:batchnorm2d.eps-fixed",
-    "interface:batchnorm2d.momentum-fixed",
+    "batchnorm.eps-argument-ignored",
+    "batchnorm.momentum-argument-ignored",
     "batchnorm.momentum-none-unsupported",
-    "interface:batchnorm2d.no-affine-false",
-    "interface:batchnorm2d.no-track-running-stats-false",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

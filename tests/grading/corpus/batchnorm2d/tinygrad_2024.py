@@ -18,10 +18,10 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   shape (1,) (torch: int64 scalar); torch's state_dict does not load (size mismatch) and
   .double() turns it into float64. It does count the steps.
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- new:batchnorm2d.untracked-registers-running-buffers: with track_running_stats=False the
+- batchnorm.track-running-stats-false-unsupported: with track_running_stats=False the
   running_mean/running_var/num_batches_tracked buffers still exist (extra state_dict keys);
   they are not updated.
-- new:batchnorm2d.untracked-eval-uses-running-stats: with track_running_stats=False eval
+- batchnorm.track-running-stats-false-unsupported: with track_running_stats=False eval
   normalizes with the (initial) running statistics instead of the batch statistics (input
   gradient max abs error 1.6, weight gradient 33).
 Training outputs, running statistics and gradients match torch (float32, float64) otherwise.
@@ -35,8 +35,7 @@ from torch import nn
 EXPECTED = [
     "new:batchnorm2d.num-batches-tracked-float-shape-1",
     "batchnorm.momentum-none-unsupported",
-    "new:batchnorm2d.untracked-registers-running-buffers",
-    "new:batchnorm2d.untracked-eval-uses-running-stats",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

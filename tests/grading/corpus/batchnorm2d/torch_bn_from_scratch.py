@@ -10,9 +10,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - new:batchnorm2d.num-batches-tracked-not-incremented: num_batches_tracked is registered but
   stays 0 (torch: 1, 2, 3 after three training steps).
 - batchnorm.momentum-none-unsupported: momentum=None raises TypeError (1 - None).
-- new:batchnorm2d.affine-false-crashes: with affine=False forward calls self.weight.view on None
+- batchnorm.affine-false-unsupported: with affine=False forward calls self.weight.view on None
   (AttributeError).
-- new:batchnorm2d.track-running-stats-false-crashes: with track_running_stats=False training
+- batchnorm.track-running-stats-false-unsupported: with track_running_stats=False training
   takes the running-statistics branch and calls .view on the None buffers (AttributeError), in
   training and in eval, instead of normalizing with the batch statistics.
 """
@@ -26,8 +26,8 @@ EXPECTED = [
     "batchnorm.running-var-biased",
     "new:batchnorm2d.num-batches-tracked-not-incremented",
     "batchnorm.momentum-none-unsupported",
-    "new:batchnorm2d.affine-false-crashes",
-    "new:batchnorm2d.track-running-stats-false-crashes",
+    "batchnorm.affine-false-unsupported",
+    "batchnorm.track-running-stats-false-unsupported",
 ]
 
 

@@ -10,11 +10,12 @@ Adapted:
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
 - dropout.p-is-keep: keeps each element with probability p and divides by p: drop rate 0.80 at
   p=0.2 and 0.20 at p=0.8 (kept/x = 5.0 and 1.25); p=1 returns x unchanged in training
-- new:dropout.always-inplace: training writes the result into the input (`x *= mask`) and
+- dropout.inplace-not-honoured: training writes the result into the input (`x *= mask`) and
   returns it even with inplace=False; a leaf input with requires_grad=True raises "a leaf
   Variable that requires grad is being used in an in-place operation"
-- new:dropout.p0-nan: p=0 in training returns all NaN (nothing kept, then x / 0); torch returns x
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct fine; the training
+- dropout.p0-not-handled: p=0 in training returns all NaN (nothing kept, then x / 0); torch
+  returns x
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct fine; the training
   forward then fails inside torch.bernoulli with RuntimeError; torch raises ValueError
 """
 
@@ -23,9 +24,9 @@ from torch import nn
 
 EXPECTED = [
     "dropout.p-is-keep",
-    "new:dropout.always-inplace",
-    "new:dropout.p0-nan",
-    "new:dropout.no-p-validation",
+    "dropout.inplace-not-honoured",
+    "dropout.p0-not-handled",
+    "dropout.p-not-validated",
 ]
 
 

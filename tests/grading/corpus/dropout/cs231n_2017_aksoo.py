@@ -8,17 +8,17 @@ Adapted:
 - wrapped in the drill's `Dropout` module: mode is "train" if self.training else "test", the
   cache is discarded; `inplace` is accepted and ignored (no such option)
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:dropout.p1-nan: p=1 in training returns all NaN (the mask is False / 0 = 0/0); torch
+- dropout.p1-not-handled: p=1 in training returns all NaN (the mask is False / 0 = 0/0); torch
   returns zeros
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
   error (p=1.5 zeroes everything, p=-0.1 keeps everything times 1/1.1); torch raises ValueError
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
 from torch import nn
 
-EXPECTED = ["new:dropout.p1-nan", "new:dropout.no-p-validation", "interface:dropout.no-inplace"]
+EXPECTED = ["dropout.p1-not-handled", "dropout.p-not-validated", "dropout.inplace-not-honoured"]
 
 
 def dropout_forward(x, dropout_param):

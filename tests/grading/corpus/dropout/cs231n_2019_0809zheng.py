@@ -13,12 +13,12 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - new:dropout.scale-by-1-over-p: drops with probability p (drop rate 0.2 at p=0.2) but divides
   the kept units by p, not 1-p: kept/x = 5.0 at p=0.2 and 1.25 at p=0.8 (right only at p=0.5);
   the input gradient has the same factor
-- new:dropout.p0-inf: p=0 in training returns x / 0 = +-inf for every element; torch returns x
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
+- dropout.p0-not-handled: p=0 in training returns x / 0 = +-inf for every element; torch returns x
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
   error (p=1.5 zeroes everything, p=-0.1 keeps everything times -10); torch raises ValueError
 - interface:dropout.2d-input-only: the mask is (1, x.shape[1]), so (N, C, H, W), (N, C, L) and
   1-D inputs raise (size mismatch or IndexError) in training
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
@@ -27,10 +27,10 @@ from torch import nn
 EXPECTED = [
     "dropout.mask-shared-across-batch",
     "new:dropout.scale-by-1-over-p",
-    "new:dropout.p0-inf",
-    "new:dropout.no-p-validation",
+    "dropout.p0-not-handled",
+    "dropout.p-not-validated",
     "interface:dropout.2d-input-only",
-    "interface:dropout.no-inplace",
+    "dropout.inplace-not-honoured",
 ]
 
 

@@ -9,15 +9,15 @@ Adapted:
 - constructor takes the drill's signature; `inplace` is accepted and ignored (no such option)
 - the book's one-line `if dropout == 1: return ...` split in two by ruff format
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:dropout.p-checked-by-assert-at-call: Dropout(p=1.5) and Dropout(p=-0.1) construct fine;
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct fine;
   the first training forward raises AssertionError (torch raises ValueError in the constructor)
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
 from torch import nn
 
-EXPECTED = ["new:dropout.p-checked-by-assert-at-call", "interface:dropout.no-inplace"]
+EXPECTED = ["dropout.p-not-validated", "dropout.inplace-not-honoured"]
 
 
 def dropout_layer(X, dropout):

@@ -14,10 +14,10 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - dropout.p-is-keep: keeps each element with probability p and divides by p: drop rate 0.80 at
   p=0.2 and 0.20 at p=0.8 (kept/x = 5.0 and 1.25); p=1 returns x unchanged
 - dropout.active-in-eval: eval mode still drops and rescales (y/x in {0, 2} at p=0.5)
-- new:dropout.p0-nan: p=0 returns all NaN (nothing kept, then 0 / 0); torch returns x
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct fine; forward then
+- dropout.p0-not-handled: p=0 returns all NaN (nothing kept, then 0 / 0); torch returns x
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct fine; forward then
   fails inside torch.bernoulli with RuntimeError; torch raises ValueError
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
@@ -26,9 +26,9 @@ from torch import nn
 EXPECTED = [
     "dropout.p-is-keep",
     "dropout.active-in-eval",
-    "new:dropout.p0-nan",
-    "new:dropout.no-p-validation",
-    "interface:dropout.no-inplace",
+    "dropout.p0-not-handled",
+    "dropout.p-not-validated",
+    "dropout.inplace-not-honoured",
 ]
 
 

@@ -12,10 +12,10 @@ Adapted:
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
 - dropout.classic-test-scaling: training keeps units unscaled (kept/x = 1.0 for p=0.2, 0.5, 0.8,
   input gradient = mask), eval multiplies by 1-p (y/x = 0.5 at p=0.5, 0.8 at p=0.2, 0 at p=1)
-- new:dropout.default-p-0.2: Dropout() drops 20% of the elements; torch's default p is 0.5
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
+- dropout.wrong-default-p: Dropout() drops 20% of the elements; torch's default p is 0.5
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
   error (p=1.5 zeroes everything in training, eval multiplies by -0.5); torch raises ValueError
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
@@ -23,9 +23,9 @@ from torch import nn
 
 EXPECTED = [
     "dropout.classic-test-scaling",
-    "new:dropout.default-p-0.2",
-    "new:dropout.no-p-validation",
-    "interface:dropout.no-inplace",
+    "dropout.wrong-default-p",
+    "dropout.p-not-validated",
+    "dropout.inplace-not-honoured",
 ]
 
 

@@ -8,20 +8,20 @@ Adapted:
 - Tensor.rand(*shape, requires_grad=False, device=...) -> torch.rand(same arguments)
 - constructor takes the drill's signature; `inplace` is accepted and ignored (no such option)
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:dropout.p1-zero-division-error: p=1 in training raises ZeroDivisionError (1 / (1.0 - p));
+- dropout.p1-not-handled: p=1 in training raises ZeroDivisionError (1 / (1.0 - p));
   torch returns zeros
-- new:dropout.no-p-validation: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
+- dropout.p-not-validated: Dropout(p=1.5) and Dropout(p=-0.1) construct and run with no
   error (p=1.5 zeroes everything, p=-0.1 keeps everything times 1/1.1); torch raises ValueError
-- interface:dropout.no-inplace: inplace=True returns a new tensor and leaves the input unchanged
+- dropout.inplace-not-honoured: inplace=True returns a new tensor and leaves the input unchanged
 """
 
 import torch
 from torch import nn
 
 EXPECTED = [
-    "new:dropout.p1-zero-division-error",
-    "new:dropout.no-p-validation",
-    "interface:dropout.no-inplace",
+    "dropout.p1-not-handled",
+    "dropout.p-not-validated",
+    "dropout.inplace-not-honoured",
 ]
 
 

@@ -13,18 +13,18 @@ Adapted:
 - constructor also accepts `inplace` and ignores it (no such option)
 - `# noqa: RUF059` and `# noqa: B007` on the original's unused names so ruff passes
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
-- new:dropout2d.always-inplace: training writes the result into the input (`x *= mask`) and
+- dropout.inplace-not-honoured: training writes the result into the input (`x *= mask`) and
   returns it even with inplace=False; a leaf input with requires_grad=True raises "a leaf
   Variable that requires grad is being used in an in-place operation"
-- new:dropout2d.p1-nan: p=1 in training returns all NaN (x * 0 / 0); torch returns zeros
-- new:dropout2d.no-p-validation: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
+- dropout.p1-not-handled: p=1 in training returns all NaN (x * 0 / 0); torch returns zeros
+- dropout.p-not-validated: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
   training forward then fails inside torch.bernoulli with RuntimeError; torch raises ValueError
 """
 
 import torch
 from torch import nn
 
-EXPECTED = ["new:dropout2d.always-inplace", "new:dropout2d.p1-nan", "new:dropout2d.no-p-validation"]
+EXPECTED = ["dropout.inplace-not-honoured", "dropout.p1-not-handled", "dropout.p-not-validated"]
 
 
 class Dropout2d(nn.Module):

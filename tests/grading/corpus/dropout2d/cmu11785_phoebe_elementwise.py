@@ -11,11 +11,11 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - dropout2d.elementwise-mask: the mask has the input's full shape, so single elements are
   dropped: at p=0.5 every (sample, channel) map of a (64, 32, 6, 5) input is partly zeroed and
   none is zeroed whole
-- new:dropout2d.always-inplace: training writes the result into the input (`x *= sample`) and
+- dropout.inplace-not-honoured: training writes the result into the input (`x *= sample`) and
   returns it even with inplace=False; a leaf input with requires_grad=True raises "a leaf
   Variable that requires grad is being used in an in-place operation"
-- new:dropout2d.p1-nan: p=1 in training returns all NaN (x * 0 / 0); torch returns zeros
-- new:dropout2d.no-p-validation: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
+- dropout.p1-not-handled: p=1 in training returns all NaN (x * 0 / 0); torch returns zeros
+- dropout.p-not-validated: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
   training forward then fails inside torch.bernoulli with RuntimeError; torch raises ValueError
 """
 
@@ -24,9 +24,9 @@ from torch import nn
 
 EXPECTED = [
     "dropout2d.elementwise-mask",
-    "new:dropout2d.always-inplace",
-    "new:dropout2d.p1-nan",
-    "new:dropout2d.no-p-validation",
+    "dropout.inplace-not-honoured",
+    "dropout.p1-not-handled",
+    "dropout.p-not-validated",
 ]
 
 

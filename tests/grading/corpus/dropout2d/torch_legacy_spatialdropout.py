@@ -19,10 +19,10 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   next call raises "cannot resize variables that require grad" (train and eval)
 - new:dropout2d.output-always-float32: the output buffer is a float32 torch.Tensor(), so a
   float64 (or float16) input gives a float32 output
-- new:dropout2d.no-p-validation: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
+- dropout.p-not-validated: Dropout2d(p=1.5) and Dropout2d(p=-0.1) construct fine; the
   training forward raises RuntimeError from bernoulli_, eval silently multiplies by 1-p;
   torch raises ValueError
-- interface:dropout2d.no-inplace: inplace=True returns a new tensor (the module's buffer) and
+- dropout.inplace-not-honoured: inplace=True returns a new tensor (the module's buffer) and
   leaves the input unchanged
 """
 
@@ -33,8 +33,8 @@ EXPECTED = [
     "dropout.classic-test-scaling",
     "new:dropout2d.reuses-output-buffer",
     "new:dropout2d.output-always-float32",
-    "new:dropout2d.no-p-validation",
-    "interface:dropout2d.no-inplace",
+    "dropout.p-not-validated",
+    "dropout.inplace-not-honoured",
 ]
 
 

@@ -14,7 +14,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   values, no affine: rel error 1.87% (= sqrt(27/26) - 1)
 - interface:groupnorm.4d-input-only: `N, C, H, W = x.size()` raises ValueError for (N, C), (N, C, L)
   and 5-D inputs
-- interface:groupnorm.no-affine-false: affine=False still creates weight and bias (state_dict has
+- groupnorm.affine-false-unsupported: affine=False still creates weight and bias (state_dict has
   them, torch's is empty)
 """
 
@@ -25,7 +25,7 @@ EXPECTED = [
     "groupnorm.param-shape",
     "groupnorm.unbiased-variance",
     "interface:groupnorm.4d-input-only",
-    "interface:groupnorm.no-affine-false",
+    "groupnorm.affine-false-unsupported",
 ]
 
 

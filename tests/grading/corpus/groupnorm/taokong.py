@@ -18,7 +18,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   own default vs eps=1e-5 differ by 0.98% relative (0.1% on N(0,1e-4))
 - interface:groupnorm.4d-input-only: `N, C, H, W = x.size()` raises ValueError for (N, C), (N, C, L)
   and 5-D inputs
-- interface:groupnorm.no-affine-false: affine=False still creates weight and bias (state_dict has
+- groupnorm.affine-false-unsupported: affine=False still creates weight and bias (state_dict has
   them, torch's is empty)
 - groupnorm.param-names: parameters are gamma/beta, so torch's state_dict does not load (torch
   has weight/bias)
@@ -33,7 +33,7 @@ EXPECTED = [
     "groupnorm.eps-outside-sqrt",
     "new:groupnorm.wrong-default-eps",
     "interface:groupnorm.4d-input-only",
-    "interface:groupnorm.no-affine-false",
+    "groupnorm.affine-false-unsupported",
     "groupnorm.param-names",
 ]
 

@@ -13,9 +13,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   (1.0 of it beyond the 6.5% from the std)
 - new:layernorm.wrong-default-eps: default eps is 1e-6, not 1e-5; on N(0,1e-6) inputs the layer's
   own default vs eps=1e-5 differ by 1.2% relative
-- interface:layernorm.last-dim-only: always reduces over the last dim only; normalized_shape=(5, 8)
+- layernorm.last-dim-only: always reduces over the last dim only; normalized_shape=(5, 8)
   on (3, 5, 8) gives rel error ~20-3000 (weight has shape (5, 8) though)
-- interface:layernorm.no-elementwise-affine-false: elementwise_affine=False still creates weight and
+- layernorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates weight and
   bias (state_dict has them, torch's is empty)
 - layernorm.bias-flag-ignored: bias=False still creates a bias parameter (state_dict key `bias`
   torch lacks)
@@ -30,8 +30,8 @@ EXPECTED = [
     "layernorm.unbiased-variance",
     "layernorm.eps-outside-sqrt",
     "new:layernorm.wrong-default-eps",
-    "interface:layernorm.last-dim-only",
-    "interface:layernorm.no-elementwise-affine-false",
+    "layernorm.last-dim-only",
+    "layernorm.elementwise-affine-false-unsupported",
     "layernorm.bias-flag-ignored",
     "layernorm.param-names",
 ]

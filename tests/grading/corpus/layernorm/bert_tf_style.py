@@ -10,9 +10,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
 - new:layernorm.wrong-default-eps: default eps is 1e-12, not 1e-5; default layer vs torch on (3, 5,
   8) float64: N(2,9) rel 1.6e-6, N(0,1e-4) rel 0.11, N(0,1e-6) rel 1.9 (with eps=1e-3 passed it
   matches to 2e-16)
-- interface:layernorm.last-dim-only: always reduces over the last dim only; normalized_shape=(5, 8)
+- layernorm.last-dim-only: always reduces over the last dim only; normalized_shape=(5, 8)
   on (3, 5, 8) gives rel error ~20-3000
-- interface:layernorm.no-elementwise-affine-false: elementwise_affine=False still creates weight and
+- layernorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates weight and
   bias (state_dict has them, torch's is empty)
 - layernorm.bias-flag-ignored: bias=False still creates a bias parameter (state_dict key `bias`
   torch lacks)
@@ -23,8 +23,8 @@ from torch import nn
 
 EXPECTED = [
     "new:layernorm.wrong-default-eps",
-    "interface:layernorm.last-dim-only",
-    "interface:layernorm.no-elementwise-affine-false",
+    "layernorm.last-dim-only",
+    "layernorm.elementwise-affine-false-unsupported",
     "layernorm.bias-flag-ignored",
 ]
 

@@ -14,11 +14,11 @@ Adapted: `# noqa: RUF059` added on the `B, T, C = x.size()` line (B, T unused)
 Deviations from torch 2.13 (found by comparing with torch by hand, not by the grader):
 - interface:layernorm.3d-input-only: `B, T, C = x.size()` raises ValueError for (6, 8) and (2, 4, 5,
   8) inputs; (3, 5, 8) forward and all gradients match torch (1e-16)
-- new:layernorm.eps-argument-ignored: eps passed to the constructor has no effect (global 1e-5);
+- layernorm.eps-argument-ignored: eps passed to the constructor has no effect (global 1e-5);
   eps=1e-3 on (3, 5, 8) N(0,1e-4) gives rel error 2.2
-- interface:layernorm.last-dim-only: reduces over the last dim only; normalized_shape=(5, 8) on (3,
+- layernorm.last-dim-only: reduces over the last dim only; normalized_shape=(5, 8) on (3,
   5, 8) gives rel error ~10-100, and backward fails (dw has shape (8,), weight (5, 8))
-- interface:layernorm.no-elementwise-affine-false: elementwise_affine=False still creates weight and
+- layernorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates weight and
   bias (state_dict has them, torch's is empty)
 - layernorm.bias-flag-ignored: bias=False still creates a bias parameter (state_dict key `bias`
   torch lacks)
@@ -29,9 +29,9 @@ from torch import nn
 
 EXPECTED = [
     "interface:layernorm.3d-input-only",
-    "new:layernorm.eps-argument-ignored",
-    "interface:layernorm.last-dim-only",
-    "interface:layernorm.no-elementwise-affine-false",
+    "layernorm.eps-argument-ignored",
+    "layernorm.last-dim-only",
+    "layernorm.elementwise-affine-false-unsupported",
     "layernorm.bias-flag-ignored",
 ]
 

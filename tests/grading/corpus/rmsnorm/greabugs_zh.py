@@ -15,7 +15,7 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   passed, both match
 - interface:rmsnorm.int-shape-unsupported: an int normalized_shape raises TypeError
   (torch.ones(tuple(8))); only tuples/lists work
-- interface:rmsnorm.no-elementwise-affine-false: elementwise_affine=False still creates `weight`
+- rmsnorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates `weight`
   (state_dict has it, torch's is empty)
 """
 
@@ -26,7 +26,7 @@ EXPECTED = [
     "new:rmsnorm.normalizes-all-non-batch-dims",
     "rmsnorm.wrong-default-eps",
     "interface:rmsnorm.int-shape-unsupported",
-    "interface:rmsnorm.no-elementwise-affine-false",
+    "rmsnorm.elementwise-affine-false-unsupported",
 ]
 
 

@@ -10,9 +10,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   eps=finfo(float32).eps passed, float32 matches exactly
 - new:rmsnorm.float64-computed-in-float32: casts the input to float32 and back, so float64 results
   carry float32 rounding; eps=1e-5 on (6, 8) N(2,9) float64: rel error 1e-7 (torch: 1e-16)
-- interface:rmsnorm.last-dim-only: normalizes over the last dim only; normalized_shape=(5, 8) on (3,
+- rmsnorm.last-dim-only: normalizes over the last dim only; normalized_shape=(5, 8) on (3,
   5, 8) gives rel error ~1 (weight has shape (5, 8) though)
-- interface:rmsnorm.no-elementwise-affine-false: elementwise_affine=False still creates `weight`
+- rmsnorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates `weight`
   (state_dict has it, torch's is empty)
 """
 
@@ -22,8 +22,8 @@ from torch import nn
 EXPECTED = [
     "rmsnorm.wrong-default-eps",
     "new:rmsnorm.float64-computed-in-float32",
-    "interface:rmsnorm.last-dim-only",
-    "interface:rmsnorm.no-elementwise-affine-false",
+    "rmsnorm.last-dim-only",
+    "rmsnorm.elementwise-affine-false-unsupported",
 ]
 
 

@@ -13,9 +13,9 @@ Deviations from torch 2.13 (found by comparing with torch by hand, not by the gr
   0.15
 - rmsnorm.wrong-default-eps: default eps is 1e-8 for every dtype (eps=None passed explicitly raises
   TypeError); (6, 8) N(0,1e-6): rel error 0.10 in float32, 3e-5 in float64, N(2,9) float64: 3.5e-9
-- interface:rmsnorm.last-dim-only: only an int size is supported; normalized_shape=(5, 8) raises
+- rmsnorm.last-dim-only: only an int size is supported; normalized_shape=(5, 8) raises
   TypeError in forward (tuple ** float)
-- interface:rmsnorm.no-elementwise-affine-false: elementwise_affine=False still creates `weight`
+- rmsnorm.elementwise-affine-false-unsupported: elementwise_affine=False still creates `weight`
   (state_dict has it, torch's is empty)
 - rmsnorm.param-names: the parameter is scale (plus offset when bias=True), so torch's
   state_dict does not load (torch has weight)
@@ -27,8 +27,8 @@ from torch import nn
 EXPECTED = [
     "rmsnorm.eps-outside-sqrt",
     "rmsnorm.wrong-default-eps",
-    "interface:rmsnorm.last-dim-only",
-    "interface:rmsnorm.no-elementwise-affine-false",
+    "rmsnorm.last-dim-only",
+    "rmsnorm.elementwise-affine-false-unsupported",
     "rmsnorm.param-names",
 ]
 
