@@ -23,7 +23,6 @@ EXECUTE = 1 << 0
 WRITE_FILE = 1 << 1
 READ_FILE = 1 << 2
 READ_DIR = 1 << 3
-_FILE_RIGHTS_V1 = EXECUTE | WRITE_FILE | READ_FILE
 _ALL_V1 = (1 << 13) - 1
 _REFER = 1 << 13  # ABI 2
 _TRUNCATE = 1 << 14  # ABI 3
@@ -32,6 +31,8 @@ _NET_BIND_TCP = 1 << 0  # ABI 4
 _NET_CONNECT_TCP = 1 << 1
 _SCOPE_ABSTRACT_UNIX = 1 << 0  # ABI 6
 _SCOPE_SIGNAL = 1 << 1
+# The only rights a rule on a single file (not a folder) may carry.
+_FILE_ONLY = EXECUTE | WRITE_FILE | READ_FILE | _TRUNCATE | _IOCTL_DEV
 
 READ = EXECUTE | READ_FILE | READ_DIR
 
@@ -53,15 +54,6 @@ def _all_fs(abi: int) -> int:
     rights = _ALL_V1
     if abi >= 2:
         rights |= _REFER
-    if abi >= 3:
-        rights |= _TRUNCATE
-    if abi >= 5:
-        rights |= _IOCTL_DEV
-    return rights
-
-
-def _file_rights(abi: int) -> int:
-    rights = _FILE_RIGHTS_V1
     if abi >= 3:
         rights |= _TRUNCATE
     if abi >= 5:
@@ -94,9 +86,9 @@ def restrict(read: Iterable[str], write: Iterable[str], abi: int) -> str:
         raise LandlockError(ctypes.get_errno(), "landlock_create_ruleset refused")
     try:
         for path in dict.fromkeys(read):
-            _add(ruleset, path, READ & handled, abi)
+            _add(ruleset, path, READ & handled)
         for path in dict.fromkeys(write):
-            _add(ruleset, path, handled, abi)
+            _add(ruleset, path, handled)
         if int(_libc.syscall(_RESTRICT_SELF, ruleset, 0)) != 0:
             raise LandlockError(ctypes.get_errno(), "landlock_restrict_self refused")
     finally:
@@ -109,7 +101,7 @@ def restrict(read: Iterable[str], write: Iterable[str], abi: int) -> str:
     return f"Landlock ABI {abi}" + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _add(ruleset: int, path: str, rights: int, abi: int) -> None:
+def _add(ruleset: int, path: str, rights: int) -> None:
     try:
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     except OSError:
@@ -117,7 +109,7 @@ def _add(ruleset: int, path: str, rights: int, abi: int) -> None:
     try:
         if not Path(path).is_dir():
             # A rule on a file may only carry rights that make sense for a file.
-            rights &= _file_rights(abi)
+            rights &= _FILE_ONLY  # `rights` only holds what this ABI handles
         attr = struct.pack("<Qi", rights, fd)
         buf = ctypes.create_string_buffer(attr, len(attr))
         if int(_libc.syscall(_ADD_RULE, ruleset, _RULE_PATH_BENEATH, buf, 0)) != 0:

@@ -162,8 +162,6 @@ def run_child(
     """
     frames_r, frames_w = os.pipe()
     out_r, out_w = os.pipe()
-    for fd in (frames_r, out_r):
-        os.set_inheritable(fd, False)
     start = time.monotonic()
     try:
         limit_fields = {"time_s": limits.time_s, "memory_mib": limits.memory_mib}
@@ -264,7 +262,7 @@ def _collect(
 def _reap(zygote: Zygote, pid: int, pidfd: int, run: ChildRun) -> None:
     """Kill the child and its group; the zygote reaps it, sweeps what it left, and says how it
     ended."""
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+    with contextlib.suppress(OSError):
         signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # the pidfd cannot name a reused pid
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
